@@ -1,0 +1,50 @@
+"""Load a catalogue layer from geodata/: read, validate, and report instead of crashing.
+
+The map page shows a layer that fails with its findings while every other layer still
+draws, so loading returns a result object rather than raising.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalogue import Catalogue, LayerSpec
+from .findings import ERROR, Finding, LayerError
+from .storage import read_geojson
+from .validation import validate_collection
+
+
+@dataclass
+class LoadedLayer:
+    spec: LayerSpec
+    data: dict[str, Any] | None
+    findings: list[Finding] = field(default_factory=list)
+    digest: str = ""  # content hash of the file, used for cache keys and asset names
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not any(f.severity == ERROR for f in self.findings)
+
+
+def file_digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def load_layer(spec: LayerSpec) -> LoadedLayer:
+    path = spec.path
+    try:
+        digest = file_digest(path.read_bytes())
+    except OSError:
+        digest = ""
+    try:
+        data = read_geojson(path)
+    except LayerError as exc:
+        return LoadedLayer(spec, None, exc.findings, digest)
+    findings = validate_collection(data, spec, path.name)
+    has_errors = any(f.severity == ERROR for f in findings)
+    return LoadedLayer(spec, None if has_errors else data, findings, digest)
+
+
+def load_all(catalogue: Catalogue) -> dict[str, LoadedLayer]:
+    return {spec.id: load_layer(spec) for spec in catalogue.layers}

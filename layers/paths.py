@@ -1,0 +1,12 @@
+"""Where things live, anchored to the package so no code depends on the working directory."""
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+GEODATA_DIR = REPO_ROOT / "geodata"
+CATALOGUE_FILE = PACKAGE_DIR / "catalogue.json"
+# Streamlit serves this folder at /app/static/ (enableStaticServing in .streamlit/config.toml).
+STATIC_DIR = REPO_ROOT / "static"
+STATIC_URL = "/app/static"

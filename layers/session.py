@@ -1,0 +1,51 @@
+"""Layer state the pages share, without Streamlit: load each file once per version and
+keep the last good version of a layer when an edit on disk breaks it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .catalogue import LayerSpec
+from .findings import Finding
+from .loader import LoadedLayer, load_layer
+from .publish import publish
+
+
+@dataclass
+class LayerView:
+    spec: LayerSpec
+    url: str | None  # what the map draws; None when no good version exists yet
+    findings: list[Finding] = field(default_factory=list)
+    stale: bool = False  # True when url is the last good version, not the file on disk
+
+
+def file_version(spec: LayerSpec) -> tuple[int, int]:
+    """(mtime_ns, size): changes whenever the file is saved, so caches notice edits."""
+    try:
+        stat = spec.path.stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+class LayerRegistry:
+    """Process-wide: one instance per app server (held by st.cache_resource in the page)."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, tuple[tuple[int, int], LayerView]] = {}
+        self._last_good_url: dict[str, str] = {}
+
+    def view(self, spec: LayerSpec) -> LayerView:
+        version = file_version(spec)
+        cached = self._loaded.get(spec.id)
+        if cached and cached[0] == version:
+            return cached[1]
+        layer: LoadedLayer = load_layer(spec)
+        if layer.ok:
+            url = publish(layer)
+            self._last_good_url[spec.id] = url
+            result = LayerView(spec, url, layer.findings)
+        else:
+            result = LayerView(spec, self._last_good_url.get(spec.id), layer.findings,
+                               stale=spec.id in self._last_good_url)
+        self._loaded[spec.id] = (version, result)
+        return result

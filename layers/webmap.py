@@ -1,0 +1,171 @@
+"""Catalogue + loaded layers → a folium map for the browser, with no CDN.
+
+The base map (tiles, panes, runtime JS) is built once per basemap/language; each
+visible layer is a small FeatureGroup that only names its data URL. streamlit-folium
+swaps those groups through `feature_group_to_add` without reloading the map, so a
+toggle keeps the view and sends a few hundred bytes instead of the geometry.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from .assets import LEAFLET_CSS, LEAFLET_JS
+from .catalogue import Catalogue, LayerSpec
+from .i18n import STRINGS
+
+# Huzhou's extent (from geodata/districts.geojson), used to fit the first view.
+HUZHOU_BOUNDS = [[30.37, 119.23], [31.18, 120.49]]
+HUZHOU_CENTER = [30.78, 119.86]
+HUZHOU_ZOOM = 9
+LABEL_PANE = "hz-labels"
+RUNTIME_JS = (Path(__file__).parent / "js" / "runtime.js").read_text(encoding="utf-8")
+
+# Basemaps other than "none" are optional online extras; "none" is the offline default.
+BASEMAPS: dict[str, dict[str, str] | None] = {
+    "none": None,
+    "osm": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "attr": "© OpenStreetMap contributors"},
+    "carto": {"url": "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+              "attr": "© OpenStreetMap contributors © CARTO"},
+}
+
+_LEAFLET_STYLE_KEYS = {"color": "color", "weight": "weight", "opacity": "opacity",
+                       "fill_color": "fillColor", "fill_opacity": "fillOpacity",
+                       "dash_array": "dashArray", "radius": "radius"}
+
+_PAGE_CSS = """
+<style>
+.leaflet-container { background: #f3f1ec; font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; }
+.hz-info { font-size: 13px; max-width: 340px; }
+.hz-info .hz-title { font-weight: 600; margin-bottom: 4px; }
+.hz-info table { border-collapse: collapse; }
+.hz-info th { text-align: left; padding: 1px 8px 1px 0; color: #555; font-weight: 500; vertical-align: top; white-space: nowrap; }
+.hz-info td { padding: 1px 0; white-space: normal; }
+.hz-label-icon { background: none; border: none; }
+.hz-label { display: inline-block; transform: translate(-50%, -50%); white-space: nowrap; font-size: 12px;
+  color: #223; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; pointer-events: none; }
+.hz-label-polygon { font-size: 14px; font-weight: 600; color: #1f4d38; }
+.hz-label-point { transform: translate(8px, -50%); }
+</style>
+"""
+
+
+def leaflet_style(style: dict[str, Any]) -> dict[str, Any]:
+    """Catalogue style keys (shared with the PNG renderer) → Leaflet path options."""
+    return {_LEAFLET_STYLE_KEYS[k]: v for k, v in style.items() if k in _LEAFLET_STYLE_KEYS}
+
+
+def pane_name(spec: LayerSpec) -> str:
+    return f"hz-{spec.id}"
+
+
+class _Runtime(MacroElement):
+    """Defines window.hz (runtime.js) and one pane per layer, in catalogue draw order."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+{{ this.runtime }}
+{% for name, z in this.panes %}
+{{ this._parent.get_name() }}.createPane({{ name | tojson }}).style.zIndex = {{ z }};
+{% endfor %}
+{% endmacro %}
+""")
+
+    def __init__(self, panes: list[tuple[str, int]]):
+        super().__init__()
+        self._name = "HzRuntime"
+        self.runtime = RUNTIME_JS
+        self.panes = panes
+
+
+class CatalogueLayer(MacroElement):
+    """One catalogue layer drawn from its published data URL by window.hz.layer."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = window.hz.layer({{ this._parent.get_name() }}, {{ this.config | tojson }});
+{% endmacro %}
+""")
+
+    def __init__(self, config: dict[str, Any]):
+        super().__init__()
+        self._name = "CatalogueLayer"
+        self.config = config
+
+
+def _field_pairs(spec: LayerSpec, fields: tuple[str, ...], lang: str) -> list[list[str]]:
+    pairs = []
+    for name in fields:
+        key = spec.localized_field(name, lang)
+        prop = spec.property(key)
+        pairs.append([key, prop.label(lang) if prop else key])
+    return pairs
+
+
+def value_labels(spec: LayerSpec, lang: str) -> dict[str, dict[str, str]]:
+    """Enum values shown in the UI language (e.g. status 'planned' → 规划) where i18n has them."""
+    out: dict[str, dict[str, str]] = {}
+    for prop in spec.properties:
+        for value in prop.enum or ():
+            text = STRINGS.get(f"{prop.name}_{value}", {}).get(lang)
+            if text:
+                out.setdefault(prop.name, {})[value] = text
+    return out
+
+
+def layer_config(spec: LayerSpec, url: str, lang: str) -> dict[str, Any]:
+    style_by = None
+    if spec.style_by:
+        style_by = {"property": spec.style_by["property"],
+                    "values": {k: leaflet_style(v) for k, v in spec.style_by["values"].items()}}
+    label = spec.style.get("label")
+    return {
+        "id": spec.id, "url": url, "pane": pane_name(spec), "label_pane": LABEL_PANE,
+        "geometry": spec.geometry, "style": leaflet_style(spec.style), "style_by": style_by,
+        "title_field": spec.localized_field("name", lang),
+        "label_field": spec.localized_field(label, lang) if label else None,
+        "tooltip": _field_pairs(spec, spec.tooltip, lang),
+        "popup": _field_pairs(spec, spec.popup, lang),
+        "value_labels": value_labels(spec, lang),
+    }
+
+
+def _use_local_assets(m: folium.Map) -> None:
+    # folium's defaults point at public CDNs (Leaflet, jQuery, Bootstrap...). The map
+    # needs Leaflet only; serve it from /app/static so it works on a closed intranet.
+    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+
+
+def base_map(catalogue: Catalogue, basemap: str = "none") -> folium.Map:
+    if basemap not in BASEMAPS:
+        raise ValueError(f"unknown basemap '{basemap}'; choose one of {', '.join(BASEMAPS)}")
+    m = folium.Map(location=HUZHOU_CENTER, zoom_start=HUZHOU_ZOOM, tiles=None, control_scale=True,
+                   prefer_canvas=False, zoom_control=True)
+    _use_local_assets(m)
+    tile = BASEMAPS[basemap]
+    if tile:
+        folium.TileLayer(tiles=tile["url"], attr=tile["attr"], name=basemap, max_zoom=18).add_to(m)
+    m.get_root().header.add_child(Element(_PAGE_CSS), name="hz_css")
+    panes = [(pane_name(s), 400 + s.order) for s in catalogue.layers] + [(LABEL_PANE, 650)]
+    m.add_child(_Runtime(panes), name="hz_runtime")
+    m.fit_bounds(HUZHOU_BOUNDS)
+    return m
+
+
+def layer_group(spec: LayerSpec, url: str, lang: str) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=spec.title(lang), control=False)
+    group.add_child(CatalogueLayer(layer_config(spec, url, lang)))
+    return group
+
+
+def standalone_html(m: folium.Map, groups: list[folium.FeatureGroup]) -> str:
+    """A self-contained HTML page (tests inspect what the browser would get)."""
+    for g in groups:
+        g.add_to(m)
+    return m.get_root().render()
