@@ -12,9 +12,9 @@ import math
 from functools import lru_cache
 from typing import Any, Callable
 
+import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform as shapely_transform
 
 WGS84 = CRS.from_epsg(4326)
 # CGCS2000 / 3-degree Gauss-Kruger CM 120E: metric, true at Huzhou (119.2–120.6 E).
@@ -83,12 +83,12 @@ def _transformer(src: str, dst: str) -> Transformer:
 
 def to_metric(geom: BaseGeometry) -> BaseGeometry:
     """WGS 84 lon/lat geometry → EPSG:4549 metres."""
-    return shapely_transform(_transformer("EPSG:4326", "EPSG:4549").transform, geom)
+    return shapely.transform(geom, _transformer("EPSG:4326", "EPSG:4549").transform, interleaved=False)
 
 
 def to_wgs84(geom: BaseGeometry) -> BaseGeometry:
     """EPSG:4549 metres → WGS 84 lon/lat."""
-    return shapely_transform(_transformer("EPSG:4549", "EPSG:4326").transform, geom)
+    return shapely.transform(geom, _transformer("EPSG:4549", "EPSG:4326").transform, interleaved=False)
 
 
 def area_km2(geom: BaseGeometry) -> float:

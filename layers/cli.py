@@ -1,0 +1,99 @@
+"""Command line for GIS staff and CI: `python -m layers validate|fmt|list`."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .catalogue import LayerSpec, load_catalogue
+from .findings import ERROR, Finding, LayerError
+from .storage import dumps_canonical, read_geojson, write_geojson
+from .validation import validate_collection
+
+
+def _specs_for(files: list[str]) -> list[tuple[LayerSpec, Path]]:
+    catalogue = load_catalogue()
+    if not files:
+        return [(spec, spec.path) for spec in catalogue.layers]
+    by_file = {spec.file: spec for spec in catalogue.layers}
+    chosen = []
+    for name in files:
+        path = Path(name)
+        spec = by_file.get(path.name)
+        if spec is None:
+            raise SystemExit(f"{name}: no catalogue entry uses a file called {path.name} "
+                             f"(known: {', '.join(sorted(by_file))})")
+        chosen.append((spec, path))
+    return chosen
+
+
+def _check(spec: LayerSpec, path: Path) -> list[Finding]:
+    try:
+        data = read_geojson(path)
+    except LayerError as exc:
+        return exc.findings
+    return validate_collection(data, spec, path.name)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    findings: list[Finding] = []
+    checked = _specs_for(args.files)
+    for spec, path in checked:
+        findings.extend(_check(spec, path))
+    n_errors = sum(f.severity == ERROR for f in findings)
+    if args.format == "json":
+        json.dump({"files": [str(p) for _, p in checked], "errors": n_errors,
+                   "findings": [f.to_dict() for f in findings]}, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for finding in findings:
+            print(finding)
+        print(f"{len(checked)} file(s) checked, {n_errors} error(s), {len(findings) - n_errors} warning(s)")
+    return 1 if n_errors else 0
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    changed = 0
+    for spec, path in _specs_for(args.files):
+        try:
+            data = read_geojson(path)
+        except LayerError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        text = dumps_canonical(data)
+        if path.read_text(encoding="utf-8") != text:
+            changed += 1
+            if args.check:
+                print(f"would reformat {path}")
+            else:
+                write_geojson(path, data)
+                print(f"reformatted {path}")
+    return 1 if (args.check and changed) else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    for spec in load_catalogue().layers:
+        print(f"{spec.id:20} {spec.group:14} {spec.geometry:10} {spec.file}  {spec.title_zh} / {spec.title_en}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m layers", description="Huzhou planning map tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check GeoJSON layers against the catalogue (all by default)")
+    p.add_argument("files", nargs="*")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("fmt", help="rewrite layers in canonical form (idempotent)")
+    p.add_argument("files", nargs="*")
+    p.add_argument("--check", action="store_true", help="only report files that would change")
+    p.set_defaults(func=cmd_fmt)
+    p = sub.add_parser("list", help="list catalogue layers")
+    p.set_defaults(func=cmd_list)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

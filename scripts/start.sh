@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Install everything the app needs and start it on http://localhost:8501.
+source "$(dirname "$0")/_venv.sh"
+make_venv requirements.txt
+exec .venv/bin/streamlit run app.py "$@"

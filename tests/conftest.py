@@ -1,0 +1,126 @@
+"""Shared fixtures: a running copy of the real app and a headless Chromium that refuses
+every request not addressed to this machine."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = os.environ.get("HZ_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_PREFIXES = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RunningApp:
+    def __init__(self, geodata: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, HZ_GEODATA_DIR=str(geodata))
+        self.log = (ARTIFACTS / f"streamlit-{self.port}.log").open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
+             "--server.port", str(self.port), "--server.address", "127.0.0.1"],
+            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"streamlit did not start; see {self.log.name}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture()
+def geodata_copy(tmp_path: Path) -> Path:
+    """A private copy of geodata/ a test may break without touching the real files."""
+    target = tmp_path / "geodata"
+    shutil.copytree(REPO / "geodata", target, ignore=shutil.ignore_patterns(".history"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def app(artifacts: Path):
+    running = RunningApp(REPO / "geodata")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (see README test command)")
+    with sync_api.sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class Page:
+    """A browser page that records JS errors and blocks (and records) off-machine requests."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        self.page = self.context.new_page()
+        self.external_requests: list[str] = []
+        self.js_errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.js_errors.append(str(exc)))
+        self.page.on("console", lambda msg: self.js_errors.append(msg.text) if msg.type == "error" else None)
+        self.context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(LOCAL_PREFIXES):
+            route.continue_()
+        else:
+            self.external_requests.append(url)
+            route.abort()
+
+    def map_frame(self):
+        return self.page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+
+    def sidebar(self):
+        return self.page.locator('[data-testid="stSidebar"]')
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture()
+def page(browser):
+    wrapped = Page(browser)
+    yield wrapped
+    wrapped.close()

@@ -1,0 +1,72 @@
+"""The real app in headless Chromium: districts drawn, toggles work, nothing leaves the machine."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import RunningApp
+
+pytestmark = pytest.mark.browser
+
+DISTRICT_PATHS = ".leaflet-hz-districts-pane path.leaflet-interactive"
+
+
+def _open(page, url):
+    page.page.goto(url)
+    page.map_frame().locator(DISTRICT_PATHS).first.wait_for(timeout=30000)
+
+
+def test_map_draws_five_districts_offline(app, page, artifacts):
+    _open(page, app.url)
+    frame = page.map_frame()
+    assert frame.locator(DISTRICT_PATHS).count() == 5
+    labels = frame.locator(".hz-label-polygon").all_inner_texts()
+    assert {"吴兴区", "南浔区", "德清县", "长兴县", "安吉县"} <= set(labels)
+    page.page.screenshot(path=str(artifacts / "map_default.png"))
+    assert page.external_requests == []
+    assert page.js_errors == []
+
+
+def test_switching_a_layer_off_removes_it(app, page):
+    _open(page, app.url)
+    frame = page.map_frame()
+    page.sidebar().get_by_text("湖州五区县", exact=True).click()
+    frame.locator(DISTRICT_PATHS).first.wait_for(state="detached", timeout=15000)
+    assert frame.locator(DISTRICT_PATHS).count() == 0
+    # the other layers are still there
+    assert frame.locator(".leaflet-hz-context_counties-pane path.leaflet-interactive").count() > 0
+    page.sidebar().get_by_text("湖州五区县", exact=True).click()
+    frame.locator(DISTRICT_PATHS).first.wait_for(timeout=15000)
+    assert frame.locator(DISTRICT_PATHS).count() == 5
+    assert page.external_requests == []
+    assert page.js_errors == []
+
+
+def test_english_switch_relabels_ui_and_map(app, page):
+    _open(page, app.url)
+    page.sidebar().get_by_text("English", exact=True).click()
+    page.page.get_by_text("Huzhou districts and counties").first.wait_for(timeout=15000)
+    frame = page.map_frame()
+    frame.get_by_text("Anji County", exact=True).wait_for(timeout=15000)
+    assert page.js_errors == []
+
+
+def test_broken_layer_reports_file_feature_field_and_rest_still_draws(geodata_copy, browser, artifacts):
+    from conftest import Page
+
+    path = geodata_copy / "partner_cities.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["features"][2]["properties"]["name_en"]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    running = RunningApp(geodata_copy)
+    page = Page(browser)
+    try:
+        _open(page, running.url)
+        message = page.page.get_by_text("partner_cities.geojson, feature #2 (id=city_hangzhou), field 'name_en'")
+        message.first.wait_for(timeout=15000)
+        assert page.map_frame().locator(DISTRICT_PATHS).count() == 5
+        page.page.screenshot(path=str(artifacts / "map_broken_layer.png"))
+    finally:
+        page.close()
+        running.stop()

@@ -1,0 +1,56 @@
+"""The folium map the page builds: local assets only, safe embedding of text, draw order."""
+from __future__ import annotations
+
+import re
+
+from layers.assets import LEAFLET_JS, ensure_vendor_assets
+from layers.catalogue import load_catalogue
+from layers.webmap import base_map, layer_config, layer_group, standalone_html
+
+CATALOGUE = load_catalogue()
+
+
+def _html(groups=()):
+    return standalone_html(base_map(CATALOGUE), list(groups))
+
+
+def test_no_script_or_stylesheet_comes_from_outside():
+    spec = CATALOGUE.get("districts")
+    page = _html([layer_group(spec, "/app/static/layers/x.geojson", "zh")])
+    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
+    assert external == []
+    assert LEAFLET_JS in page
+
+
+def test_every_element_lists_only_local_assets():
+    m = base_map(CATALOGUE)
+    for element in [m, *m._children.values()]:
+        for _, url in getattr(element, "default_js", []) + getattr(element, "default_css", []):
+            assert url.startswith("/app/static/"), url
+
+
+def test_vendor_assets_come_from_the_installed_package():
+    target = ensure_vendor_assets()
+    assert (target / "leaflet.js").read_text(encoding="utf-8").lstrip().startswith("/* @preserve")
+
+
+def test_layer_titles_cannot_break_out_of_the_script():
+    spec = CATALOGUE.get("partner_cities")
+    group = layer_group(spec, "/app/static/layers/</script><script>alert(1)</script>.geojson", "zh")
+    page = _html([group])
+    assert "<script>alert(1)" not in page
+
+
+def test_tooltips_use_the_chosen_language():
+    spec = CATALOGUE.get("districts")
+    zh = layer_config(spec, "u", "zh")
+    en = layer_config(spec, "u", "en")
+    assert zh["title_field"] == "name_zh" and en["title_field"] == "name_en"
+    assert ["role_zh", "“五区”定位"] in zh["tooltip"]
+    assert ["role_en", "Role in the plan's Five Zones"] in en["tooltip"]
+
+
+def test_panes_follow_catalogue_draw_order():
+    page = _html()
+    z = {name: int(v) for name, v in re.findall(r'createPane\("hz-(\w+)"\)\.style\.zIndex = (\d+)', page)}
+    assert z["context_counties"] < z["districts"] < z["partner_cities"]
