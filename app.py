@@ -1,4 +1,4 @@
-"""Huzhou planning map: the map page. UI only; everything else lives in layers/."""
+"""Huzhou planning map: entry point and the map page. UI only; everything else lives in layers/."""
 from __future__ import annotations
 
 import html
@@ -20,42 +20,6 @@ def _registry() -> LayerRegistry:
     return LayerRegistry()
 
 
-catalogue = load_catalogue()
-registry = _registry()
-
-lang = st.sidebar.radio(i18n.t("language", "zh"), i18n.LANGS, key="lang", horizontal=True,
-                        format_func=lambda code: {"zh": "中文", "en": "English"}[code])
-basemap = st.sidebar.selectbox(i18n.t("basemap", lang), list(webmap.BASEMAPS), key="basemap",
-                               format_func=lambda b: i18n.t(f"basemap_{b}", lang))
-
-st.sidebar.header(i18n.t("layers", lang))
-visible: list[LayerSpec] = []
-for group, specs in catalogue.by_group().items():
-    if not specs:
-        continue
-    st.sidebar.subheader(catalogue.group_title(group, lang))
-    for spec in specs:
-        if st.sidebar.checkbox(spec.title(lang), value=spec.visible, key=f"layer_{spec.id}",
-                               help=spec.description_zh if lang == "zh" else spec.description_en):
-            visible.append(spec)
-
-st.title(i18n.t("app_title", lang))
-
-groups = []
-drawn: list[LayerSpec] = []
-for spec in visible:
-    view = registry.view(spec)
-    if view.findings and not view.url or view.stale:
-        with st.expander("⚠️ " + i18n.t("layer_failed", lang, title=spec.title(lang)), expanded=True):
-            st.code("\n".join(str(f) for f in view.findings), language=None)
-    if view.url:
-        groups.append(webmap.layer_group(spec, view.url, lang))
-        drawn.append(spec)
-
-st_folium(webmap.base_map(catalogue, basemap), feature_group_to_add=groups, key="map",
-          returned_objects=[], height=640, use_container_width=True)
-
-
 def _swatch(spec: LayerSpec) -> str:
     s = spec.style
     if spec.geometry == "Point":
@@ -68,12 +32,66 @@ def _swatch(spec: LayerSpec) -> str:
             f'fill-opacity="{s.get("fill_opacity", 0.4)}" stroke="{s.get("color")}" stroke-width="1.5"/></svg>')
 
 
-legend_items = "".join(
-    f'<span class="hz-legend-item">{_swatch(spec)} {html.escape(spec.title(lang))}</span>' for spec in drawn)
-st.markdown(
-    f'<div class="hz-legend"><b>{html.escape(i18n.t("legend", lang))}</b> '
-    f'{legend_items or html.escape(i18n.t("no_layers", lang))}</div>'
-    '<style>.hz-legend{display:flex;flex-wrap:wrap;gap:14px;align-items:center;font-size:14px}'
-    '.hz-legend-item{display:inline-flex;gap:4px;align-items:center}</style>',
-    unsafe_allow_html=True)
-st.caption(i18n.t("data_sources", lang))
+def map_page() -> None:
+    catalogue = load_catalogue()
+    registry = _registry()
+
+    # Widget state is dropped while another page is shown; restore it from the plain copies.
+    remembered_lang = st.session_state.get("hz_lang", i18n.DEFAULT_LANG)
+    remembered_layers = st.session_state.get("hz_visible")
+    lang = st.sidebar.radio(i18n.t("language", "zh"), i18n.LANGS, key="lang", horizontal=True,
+                            index=i18n.LANGS.index(remembered_lang),
+                            format_func=lambda code: {"zh": "中文", "en": "English"}[code])
+    basemap = st.sidebar.selectbox(i18n.t("basemap", lang), list(webmap.BASEMAPS), key="basemap",
+                                   format_func=lambda b: i18n.t(f"basemap_{b}", lang))
+
+    st.sidebar.header(i18n.t("layers", lang))
+    visible: list[LayerSpec] = []
+    for group, specs in catalogue.by_group().items():
+        if not specs:
+            continue
+        st.sidebar.subheader(catalogue.group_title(group, lang))
+        for spec in specs:
+            on = spec.visible if remembered_layers is None else spec.id in remembered_layers
+            if st.sidebar.checkbox(spec.title(lang), value=on, key=f"layer_{spec.id}",
+                                   help=spec.description_zh if lang == "zh" else spec.description_en):
+                visible.append(spec)
+
+    # Other pages (export) read what the map shows from these plain keys: widget keys are
+    # dropped when their page is not on screen.
+    st.session_state["hz_lang"] = lang
+    st.session_state["hz_visible"] = [spec.id for spec in visible]
+
+    st.title(i18n.t("app_title", lang))
+
+    groups = []
+    drawn: list[LayerSpec] = []
+    for spec in visible:
+        view = registry.view(spec)
+        if view.findings and not view.url or view.stale:
+            with st.expander("⚠️ " + i18n.t("layer_failed", lang, title=spec.title(lang)), expanded=True):
+                st.code("\n".join(str(f) for f in view.findings), language=None)
+        if view.url:
+            groups.append(webmap.layer_group(spec, view.url, lang))
+            drawn.append(spec)
+
+    st_folium(webmap.base_map(catalogue, basemap), feature_group_to_add=groups, key="map",
+              returned_objects=[], height=640, use_container_width=True)
+
+
+    legend_items = "".join(
+        f'<span class="hz-legend-item">{_swatch(spec)} {html.escape(spec.title(lang))}</span>' for spec in drawn)
+    st.markdown(
+        f'<div class="hz-legend"><b>{html.escape(i18n.t("legend", lang))}</b> '
+        f'{legend_items or html.escape(i18n.t("no_layers", lang))}</div>'
+        '<style>.hz-legend{display:flex;flex-wrap:wrap;gap:14px;align-items:center;font-size:14px}'
+        '.hz-legend-item{display:inline-flex;gap:4px;align-items:center}</style>',
+        unsafe_allow_html=True)
+    st.caption(i18n.t("data_sources", lang))
+
+
+pages = [
+    st.Page(map_page, title="地图 · Map", icon="🗺️", default=True, url_path="map"),
+    st.Page("pages/export.py", title="导出 · Export", icon="🖼️", url_path="export"),
+]
+st.navigation(pages).run()

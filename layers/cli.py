@@ -72,6 +72,27 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     return 1 if (args.check and changed) else 0
 
 
+def cmd_export_png(args: argparse.Namespace) -> int:
+    from .exporting import export_png
+    from .fonts import MissingFontError
+    from .printmap import ExportError, ExportRequest, page_size, parse_bbox
+
+    catalogue = load_catalogue()
+    try:
+        layer_ids = args.layers.split(",") if args.layers else [s.id for s in catalogue.layers if s.visible]
+        request = ExportRequest(layers=layer_ids, bbox=parse_bbox(args.bbox),
+                                size=page_size(args.size, args.paper, args.dpi),
+                                title=args.title, subtitle=args.subtitle, lang=args.lang,
+                                transparent=args.transparent)
+        png = export_png(catalogue, request).png
+    except (ExportError, MissingFontError) as exc:
+        print(f"export-png: {exc}", file=sys.stderr)
+        return 2
+    Path(args.out).write_bytes(png)
+    print(f"wrote {args.out} ({request.size.width_px}×{request.size.height_px} px, {request.size.dpi} dpi)")
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     for spec in load_catalogue().layers:
         print(f"{spec.id:20} {spec.group:14} {spec.geometry:10} {spec.file}  {spec.title_zh} / {spec.title_en}")
@@ -89,6 +110,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*")
     p.add_argument("--check", action="store_true", help="only report files that would change")
     p.set_defaults(func=cmd_fmt)
+    p = sub.add_parser("export-png", help="render a presentation-ready PNG map")
+    p.add_argument("--out", required=True, help="PNG file to write")
+    p.add_argument("--layers", help="comma-separated layer ids (default: the default-visible layers)")
+    p.add_argument("--bbox", help="lon_min,lat_min,lon_max,lat_max (default: Huzhou)")
+    p.add_argument("--size", help="1920x1080 (default) or 3840x2160")
+    p.add_argument("--paper", help="A4 or A3 landscape (with --dpi)")
+    p.add_argument("--dpi", type=int, default=300)
+    p.add_argument("--title", default="湖州市")
+    p.add_argument("--subtitle", default="")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--transparent", action="store_true", help="transparent background")
+    p.set_defaults(func=cmd_export_png)
     p = sub.add_parser("list", help="list catalogue layers")
     p.set_defaults(func=cmd_list)
     return parser

@@ -1,0 +1,66 @@
+"""Export page: the current map's layers as a presentation PNG, GeoJSON or GeoPackage. UI only."""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from layers import i18n
+from layers.catalogue import load_catalogue
+from layers.exporting import export_png, geojson_bytes, geopackage_bytes
+from layers.fonts import MissingFontError
+from layers.printmap import HUZHOU_BBOX, SLIDE_SIZES, ExportError, ExportRequest, page_size
+
+st.set_page_config(page_title="导出 / Export", page_icon="🖼️", layout="wide")
+
+catalogue = load_catalogue()
+lang = st.session_state.get("hz_lang", "zh")
+tr = {"zh": {"title": "导出地图", "layers": "图层（默认取自地图页）", "map_title": "标题", "subtitle": "副标题",
+             "size": "尺寸", "dpi": "分辨率（dpi）", "transparent": "透明背景", "bbox": "范围（经度/纬度）",
+             "render": "生成预览", "download": "下载 PNG", "rendering": "正在绘制地图…", "data": "数据下载",
+             "default_title": "湖州市", "geojson": "下载 GeoJSON", "gpkg": "下载 GeoPackage"},
+      "en": {"title": "Export map", "layers": "Layers (from the map page)", "map_title": "Title",
+             "subtitle": "Subtitle", "size": "Size", "dpi": "Resolution (dpi)", "transparent": "Transparent background",
+             "bbox": "Extent (lon/lat)", "render": "Render preview", "download": "Download PNG",
+             "rendering": "Drawing the map…", "data": "Data download", "default_title": "Huzhou",
+             "geojson": "Download GeoJSON", "gpkg": "Download GeoPackage"}}[lang]
+
+st.title(tr["title"])
+ids = [s.id for s in catalogue.layers]
+default_layers = st.session_state.get("hz_visible") or [s.id for s in catalogue.layers if s.visible]
+chosen = st.multiselect(tr["layers"], ids, default=[i for i in default_layers if i in ids],
+                        format_func=lambda i: catalogue.get(i).title(lang))
+left, right = st.columns(2)
+title = left.text_input(tr["map_title"], tr["default_title"])
+subtitle = right.text_input(tr["subtitle"], i18n.t("app_title", lang))
+size_options = list(SLIDE_SIZES) + ["A4", "A3"]
+size_choice = left.selectbox(tr["size"], size_options)
+dpi = right.number_input(tr["dpi"], 72, 600, 300, disabled=size_choice in SLIDE_SIZES)
+transparent = left.checkbox(tr["transparent"])
+bbox_default = st.session_state.get("hz_bbox", HUZHOU_BBOX)
+bbox_cols = st.columns(4)
+bbox = tuple(col.number_input(label, value=float(v), format="%.4f") for col, label, v in
+             zip(bbox_cols, ("lon min", "lat min", "lon max", "lat max"), bbox_default))
+
+if st.button(tr["render"], type="primary", disabled=not chosen):
+    try:
+        with st.spinner(tr["rendering"]):
+            size = page_size(size_choice, None) if size_choice in SLIDE_SIZES else page_size(None, size_choice, int(dpi))
+            request = ExportRequest(layers=chosen, bbox=bbox, size=size, title=title, subtitle=subtitle,
+                                    lang=lang, transparent=transparent, date=dt.date.today())
+            st.session_state["hz_png"] = export_png(catalogue, request).png
+    except (ExportError, MissingFontError) as exc:
+        st.error(str(exc))
+
+png = st.session_state.get("hz_png")
+if png:
+    st.image(png, use_container_width=True)
+    st.download_button(tr["download"], png, file_name="huzhou-map.png", mime="image/png")
+
+if chosen:
+    st.subheader(tr["data"])
+    c1, c2 = st.columns(2)
+    c1.download_button(tr["geojson"], geojson_bytes(catalogue, chosen), file_name="huzhou-layers.geojson",
+                       mime="application/geo+json")
+    c2.download_button(tr["gpkg"], geopackage_bytes(catalogue, chosen), file_name="huzhou-layers.gpkg",
+                       mime="application/geopackage+sqlite3")

@@ -1,0 +1,26 @@
+"""The export page in the real app: preview and downloads, offline."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_export_page_previews_and_offers_png(app, page, artifacts):
+    page.page.goto(app.url)
+    page.map_frame().locator(".leaflet-hz-districts-pane path").first.wait_for(timeout=30000)
+    page.sidebar().get_by_text("合作城市", exact=True).click()  # the export takes what the map shows
+    page.page.wait_for_timeout(1500)
+    page.page.locator('[data-testid="stSidebarNav"] a', has_text="Export").click()
+    page.page.get_by_text("导出地图").first.wait_for(timeout=15000)
+    tags = page.page.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag]')
+    tags.first.wait_for(timeout=15000)
+    chips = [tags.nth(i).get_attribute("aria-label") for i in range(tags.count())]
+    assert chips == ["周边县区", "湖州五区县"]
+    page.page.get_by_role("button", name="生成预览").click()
+    page.page.locator('[data-testid="stImage"] img').first.wait_for(timeout=60000)
+    assert page.page.get_by_role("button", name="下载 PNG").count() == 1
+    assert page.page.get_by_role("button", name="下载 GeoPackage").count() == 1
+    page.page.screenshot(path=str(artifacts / "export_page.png"), full_page=True)
+    assert page.external_requests == []
+    assert page.js_errors == []
