@@ -52,13 +52,14 @@ class LayerSpec:
     file: str
     properties: tuple[PropertySpec, ...]
     style: dict[str, Any]
-    style_by: dict[str, Any] | None
+    style_by: tuple[dict[str, Any], ...]  # rules applied in order: {"property", "values": {value: style}}
     tooltip: tuple[str, ...]
     popup: tuple[str, ...]
     visible: bool
     order: int
     description_zh: str = ""
     description_en: str = ""
+    allow_unlocated: bool = False  # features may have null geometry ("accuracy": "unlocated: …")
     extra: dict[str, Any] = field(default_factory=dict)
 
     def title(self, lang: str) -> str:
@@ -79,9 +80,8 @@ class LayerSpec:
     def style_for(self, props: dict[str, Any]) -> dict[str, Any]:
         """Base style, overridden per value of one property (e.g. planned lines dashed)."""
         style = dict(self.style)
-        if self.style_by:
-            value = props.get(self.style_by["property"])
-            style.update(self.style_by["values"].get(str(value), {}))
+        for rule in self.style_by:
+            style.update(rule["values"].get(str(props.get(rule["property"])), {}))
         return style
 
 
@@ -153,21 +153,28 @@ def _parse_layer(raw_sets: dict, groups: dict, entry: dict) -> LayerSpec:
         for fname in entry.get(key, []):
             if fname not in names and f"{fname}_zh" not in names:
                 raise CatalogueError(f"{where}: {key} field '{fname}' is not a declared property")
-    style_by = entry.get("style_by")
-    if style_by and style_by.get("property") not in names:
-        raise CatalogueError(f"{where}: style_by property '{style_by.get('property')}' not declared")
+    style_by = entry.get("style_by", [])
+    if isinstance(style_by, dict):
+        style_by = [style_by]
+    for rule in style_by:
+        if rule.get("property") not in names:
+            raise CatalogueError(f"{where}: style_by property '{rule.get('property')}' not declared")
+        for value, override in rule.get("values", {}).items():
+            if set(override) - STYLE_KEYS:
+                raise CatalogueError(f"{where}: style_by value '{value}' has unknown style keys")
     file_name = _require(entry, "file", where)
     if not file_name.endswith(".geojson") or "/" in file_name:
         raise CatalogueError(f"{where}: file must be a bare '<name>.geojson' inside geodata/")
     description = entry.get("description", {})
     known = {"id", "title", "group", "geometry", "file", "property_sets", "properties", "style",
-             "style_by", "tooltip", "popup", "visible", "order", "description"}
+             "style_by", "tooltip", "popup", "visible", "order", "description", "allow_unlocated"}
     return LayerSpec(
         id=layer_id, title_zh=title["zh"], title_en=title["en"], group=group, geometry=geometry,
-        file=file_name, properties=properties, style=style, style_by=style_by,
+        file=file_name, properties=properties, style=style, style_by=tuple(style_by),
         tooltip=tuple(entry.get("tooltip", [])), popup=tuple(entry.get("popup", [])),
         visible=bool(entry.get("visible", False)), order=int(_require(entry, "order", where)),
         description_zh=description.get("zh", ""), description_en=description.get("en", ""),
+        allow_unlocated=bool(entry.get("allow_unlocated", False)),
         extra={k: v for k, v in entry.items() if k not in known},
     )
 

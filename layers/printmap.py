@@ -165,7 +165,9 @@ class _DrawnLayer:
 
 
 def _to_frame(data: dict[str, Any]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame.from_features(data["features"], crs="EPSG:4326").to_crs(METRIC)
+    """Located features only: unlocated ones (null geometry) have nothing to draw."""
+    located = [f for f in data["features"] if f.get("geometry")]
+    return gpd.GeoDataFrame.from_features(located, crs="EPSG:4326").to_crs(METRIC)
 
 
 def _draw_layers(ax, catalogue: Catalogue, layer_data: dict[str, dict], order: list[str], lang: str):
@@ -173,16 +175,19 @@ def _draw_layers(ax, catalogue: Catalogue, layer_data: dict[str, dict], order: l
     drawn: list[_DrawnLayer] = []
     for spec in sorted((catalogue.get(i) for i in order), key=lambda s: s.order):
         gdf = _to_frame(layer_data[spec.id])
+        if gdf.empty:
+            continue
         z = spec.order / 10  # catalogue draw order, below labels (zorder 50)
         plot = _PLOTTERS[spec.geometry]
         if spec.style_by:
-            key = spec.style_by["property"]
-            for value, part in gdf.groupby(gdf[key].astype(str), sort=True):
-                style = spec.style_for({key: value})
+            keys = [rule["property"] for rule in spec.style_by]
+            for values, part in gdf.groupby([gdf[k].astype(str) for k in keys], sort=True):
+                props = dict(zip(keys, values))
+                style = spec.style_for(props)
                 plot(ax, part, style, z)
-                value_text = STRINGS.get(f"{key}_{value}", {}).get(lang, value)
-                legend.append((_legend_handle(spec, style), f"{spec.title(lang)}（{value_text}）"
-                               if lang == "zh" else f"{spec.title(lang)} ({value_text})"))
+                words = [STRINGS.get(f"{k}_{v}", {}).get(lang, v) for k, v in props.items()]
+                legend.append((_legend_handle(spec, style), f"{spec.title(lang)}（{'，'.join(words)}）"
+                               if lang == "zh" else f"{spec.title(lang)} ({', '.join(words)})"))
         else:
             plot(ax, gdf, spec.style, z)
             legend.append((_legend_handle(spec, spec.style), spec.title(lang)))

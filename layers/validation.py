@@ -71,6 +71,14 @@ def _check_positions(geometry: dict, ctx: dict) -> list[Finding]:
 
 def _check_geometry(feature: dict, spec: LayerSpec, ctx: dict) -> list[Finding]:
     geometry = feature.get("geometry")
+    if geometry is None and spec.allow_unlocated:
+        # RFC 7946 allows null geometry: a fact we hold without a sourced position yet.
+        accuracy = str((feature.get("properties") or {}).get("accuracy", ""))
+        if accuracy.startswith("unlocated"):
+            return [Finding(WARNING, message="feature has no position yet (unlocated)", field="geometry",
+                            hint="add a sourced position and update 'accuracy'", **ctx)]
+        return [Finding(ERROR, message="geometry is null but 'accuracy' does not start with 'unlocated'",
+                        field="accuracy", hint="say 'unlocated: <why>' or add the geometry", **ctx)]
     if not isinstance(geometry, dict):
         return [Finding(ERROR, message="feature has no geometry", field="geometry",
                         hint=f"this layer needs a {spec.geometry} geometry", **ctx)]

@@ -119,10 +119,8 @@ def value_labels(spec: LayerSpec, lang: str) -> dict[str, dict[str, str]]:
 
 
 def layer_config(spec: LayerSpec, url: str, lang: str) -> dict[str, Any]:
-    style_by = None
-    if spec.style_by:
-        style_by = {"property": spec.style_by["property"],
-                    "values": {k: leaflet_style(v) for k, v in spec.style_by["values"].items()}}
+    style_by = [{"property": rule["property"],
+                 "values": {k: leaflet_style(v) for k, v in rule["values"].items()}} for rule in spec.style_by]
     label = spec.style.get("label")
     return {
         "id": spec.id, "url": url, "pane": pane_name(spec), "label_pane": LABEL_PANE,

@@ -16,10 +16,10 @@
   }
   function styleFor(cfg, props) {
     const style = Object.assign({}, cfg.style);
-    if (cfg.style_by) {
-      const extra = cfg.style_by.values[String(props[cfg.style_by.property])];
+    (cfg.style_by || []).forEach(function (rule) {
+      const extra = rule.values[String(props[rule.property])];
       if (extra) { Object.assign(style, extra); }
-    }
+    });
     return style;
   }
   function text(value) {
