@@ -11,7 +11,7 @@ from layers.assets import ensure_vendor_assets
 from layers.catalogue import LayerSpec, load_catalogue
 from layers.session import LayerRegistry
 
-st.set_page_config(page_title="湖州规划地图", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="湖州规划地图", layout="wide")
 
 
 @st.cache_resource
@@ -91,7 +91,7 @@ def map_page() -> None:
 
 
 pages = [
-    st.Page(map_page, title="地图 · Map", icon="🗺️", default=True, url_path="map"),
-    st.Page("pages/export.py", title="导出 · Export", icon="🖼️", url_path="export"),
+    st.Page(map_page, title="地图 · Map", default=True, url_path="map"),
+    st.Page("pages/export.py", title="导出 · Export", url_path="export"),
 ]
 st.navigation(pages).run()

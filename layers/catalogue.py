@@ -22,7 +22,7 @@ GEOMETRY_KINDS = {
     "Polygon": {"Polygon", "MultiPolygon"},
 }
 STYLE_KEYS = {"color", "weight", "opacity", "fill_color", "fill_opacity", "dash_array",
-              "radius", "label"}
+              "radius", "label", "label_min_zoom"}
 
 
 class CatalogueError(ValueError):

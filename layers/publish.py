@@ -10,9 +10,9 @@ from .assets import publish_layer_data
 from .loader import LoadedLayer
 
 
-def _label_anchor(geometry: dict[str, Any]) -> list[float] | None:
+def _label_anchor(geometry: dict[str, Any] | None) -> list[float] | None:
     """Pole of inaccessibility of the largest part: inside the shape, away from edges."""
-    if geometry["type"] not in ("Polygon", "MultiPolygon"):
+    if not geometry or geometry["type"] not in ("Polygon", "MultiPolygon"):
         return None
     geom = shape(geometry)
     if geom.geom_type == "MultiPolygon":

@@ -127,6 +127,7 @@ def layer_config(spec: LayerSpec, url: str, lang: str) -> dict[str, Any]:
         "geometry": spec.geometry, "style": leaflet_style(spec.style), "style_by": style_by,
         "title_field": spec.localized_field("name", lang),
         "label_field": spec.localized_field(label, lang) if label else None,
+        "label_min_zoom": spec.style.get("label_min_zoom"),
         "tooltip": _field_pairs(spec, spec.tooltip, lang),
         "popup": _field_pairs(spec, spec.popup, lang),
         "value_labels": value_labels(spec, lang),

@@ -9,9 +9,8 @@ from layers import i18n
 from layers.catalogue import load_catalogue
 from layers.exporting import export_png, geojson_bytes, geopackage_bytes
 from layers.fonts import MissingFontError
+from layers.session import file_version
 from layers.printmap import HUZHOU_BBOX, SLIDE_SIZES, ExportError, ExportRequest, page_size
-
-st.set_page_config(page_title="导出 / Export", page_icon="🖼️", layout="wide")
 
 catalogue = load_catalogue()
 lang = st.session_state.get("hz_lang", "zh")
@@ -24,6 +23,14 @@ tr = {"zh": {"title": "导出地图", "layers": "图层（默认取自地图页�
              "bbox": "Extent (lon/lat)", "render": "Render preview", "download": "Download PNG",
              "rendering": "Drawing the map…", "data": "Data download", "default_title": "Huzhou",
              "geojson": "Download GeoJSON", "gpkg": "Download GeoPackage"}}[lang]
+
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _downloads(layer_ids: tuple[str, ...], versions: tuple) -> tuple[bytes, bytes]:
+    """GeoJSON and GeoPackage of the chosen layers; versions makes edits on disk invalidate it."""
+    return geojson_bytes(catalogue, list(layer_ids)), geopackage_bytes(catalogue, list(layer_ids))
+
 
 st.title(tr["title"])
 ids = [s.id for s in catalogue.layers]
@@ -59,8 +66,7 @@ if png:
 
 if chosen:
     st.subheader(tr["data"])
+    geojson, gpkg = _downloads(tuple(chosen), tuple(file_version(catalogue.get(i)) for i in chosen))
     c1, c2 = st.columns(2)
-    c1.download_button(tr["geojson"], geojson_bytes(catalogue, chosen), file_name="huzhou-layers.geojson",
-                       mime="application/geo+json")
-    c2.download_button(tr["gpkg"], geopackage_bytes(catalogue, chosen), file_name="huzhou-layers.gpkg",
-                       mime="application/geopackage+sqlite3")
+    c1.download_button(tr["geojson"], geojson, file_name="huzhou-layers.geojson", mime="application/geo+json")
+    c2.download_button(tr["gpkg"], gpkg, file_name="huzhou-layers.gpkg", mime="application/geopackage+sqlite3")

@@ -115,6 +115,11 @@ class Page:
     def sidebar(self):
         return self.page.locator('[data-testid="stSidebar"]')
 
+    def wait_idle(self, timeout: float = 30000) -> None:
+        """Wait until Streamlit has finished the current script run (its status widget goes away)."""
+        self.page.wait_for_timeout(300)
+        self.page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=timeout)
+
     def close(self):
         self.context.close()
 

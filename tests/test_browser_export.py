@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from layers.catalogue import load_catalogue
+
 pytestmark = pytest.mark.browser
 
 
@@ -16,11 +18,13 @@ def test_export_page_previews_and_offers_png(app, page, artifacts):
     tags = page.page.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag]')
     tags.first.wait_for(timeout=15000)
     chips = [tags.nth(i).get_attribute("aria-label") for i in range(tags.count())]
-    assert chips == ["周边县区", "湖州五区县"]
+    expected = [s.title_zh for s in load_catalogue().layers if s.visible and s.id != "partner_cities"]
+    assert sorted(chips) == sorted(expected)
+    page.wait_idle()
     page.page.get_by_role("button", name="生成预览").click()
     page.page.locator('[data-testid="stImage"] img').first.wait_for(timeout=60000)
-    assert page.page.get_by_role("button", name="下载 PNG").count() == 1
-    assert page.page.get_by_role("button", name="下载 GeoPackage").count() == 1
+    page.page.get_by_role("button", name="下载 PNG").wait_for(timeout=30000)
+    page.page.get_by_role("button", name="下载 GeoPackage").wait_for(timeout=30000)
     page.page.screenshot(path=str(artifacts / "export_page.png"), full_page=True)
     assert page.external_requests == []
     assert page.js_errors == []

@@ -54,3 +54,15 @@ def test_panes_follow_catalogue_draw_order():
     page = _html()
     z = {name: int(v) for name, v in re.findall(r'createPane\("hz-(\w+)"\)\.style\.zIndex = (\d+)', page)}
     assert z["context_counties"] < z["districts"] < z["partner_cities"]
+
+
+def test_unlocated_features_survive_publishing_without_label_anchor():
+    from layers.publish import browser_copy
+
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "x"}, "geometry": None},
+        {"type": "Feature", "properties": {"id": "y"},
+         "geometry": {"type": "Polygon", "coordinates": [[[120, 30.8], [120.1, 30.8], [120.1, 30.9], [120, 30.8]]]}}]}
+    copy = browser_copy(data)
+    assert copy["features"][0]["geometry"] is None and "__label" not in copy["features"][0]["properties"]
+    assert "__label" in copy["features"][1]["properties"]

@@ -73,13 +73,26 @@
     });
     group.addLayer(shapes);
     group.hzConfig = cfg;
+    // Point labels crowd at city scale: show them only from label_min_zoom on.
+    const labels = L.layerGroup();
+    function syncLabels() {
+      const map = group._map;
+      if (!map) { return; }
+      const show = !cfg.label_min_zoom || map.getZoom() >= cfg.label_min_zoom;
+      if (show && !group.hasLayer(labels)) { group.addLayer(labels); }
+      if (!show && group.hasLayer(labels)) { group.removeLayer(labels); }
+    }
+    group.on('add', function () { group.hzMap = group._map; group.hzMap.on('zoomend', syncLabels); syncLabels(); });
+    group.on('remove', function () { if (group.hzMap) { group.hzMap.off('zoomend', syncLabels); } });
     group.hzReady = fetchOnce(cfg.url).then(function (data) {
       shapes.addData(data);
       if (cfg.label_field) {
         data.features.forEach(function (f) {
+          if (!f.geometry) { return; }  // unlocated: listed in search and tables, not drawn
           const at = f.properties.__label || (f.geometry.type === 'Point' ? f.geometry.coordinates : null);
-          if (at) { group.addLayer(label(f.properties, cfg, L.latLng(at[1], at[0]))); }
+          if (at) { labels.addLayer(label(f.properties, cfg, L.latLng(at[1], at[0]))); }
         });
+        syncLabels();
       }
       const el = document.getElementById('map_div') || document.body;
       el.dataset['hzLoaded_' + cfg.id] = String(data.features.length);
