@@ -93,6 +93,20 @@ def cmd_export_png(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_osm(args: argparse.Namespace) -> int:
+    from .osm_import import import_osm
+
+    extract = Path(args.extract)
+    if not extract.exists():
+        print(f"import-osm: {extract} not found", file=sys.stderr)
+        return 2
+    report = import_osm(extract, load_catalogue(), write=not args.dry_run)
+    for line in report.lines():
+        print(line)
+    print(f"{len(report.matched)} feature(s) matched" + (" (dry run: nothing written)" if args.dry_run else ""))
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     for spec in load_catalogue().layers:
         print(f"{spec.id:20} {spec.group:14} {spec.geometry:10} {spec.file}  {spec.title_zh} / {spec.title_en}")
@@ -122,6 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--transparent", action="store_true", help="transparent background")
     p.set_defaults(func=cmd_export_png)
+    p = sub.add_parser("import-osm", help="take rail/waterway alignments from an OSM extract (.osm/.osm.pbf)")
+    p.add_argument("extract")
+    p.add_argument("--dry-run", action="store_true", help="report matches without writing")
+    p.set_defaults(func=cmd_import_osm)
     p = sub.add_parser("list", help="list catalogue layers")
     p.set_defaults(func=cmd_list)
     return parser

@@ -28,3 +28,17 @@ def test_export_page_previews_and_offers_png(app, page, artifacts):
     page.page.screenshot(path=str(artifacts / "export_page.png"), full_page=True)
     assert page.external_requests == []
     assert page.js_errors == []
+
+
+def test_data_catalogue_lists_layers_and_downloads_csv(app, page):
+    page.page.goto(app.url)
+    page.page.locator('[data-testid="stSidebarNav"] a', has_text="Data").click()
+    page.page.get_by_text("数据目录").first.wait_for(timeout=30000)
+    page.wait_idle()
+    csv_button = page.page.get_by_role("button", name="下载 CSV")
+    csv_button.wait_for(timeout=30000)
+    with page.page.expect_download() as download:
+        csv_button.click()
+    text = download.value.path().read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("id,name_zh,name_en,source")
+    assert page.external_requests == [] and page.js_errors == []

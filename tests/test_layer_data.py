@@ -104,7 +104,8 @@ def test_schematic_lines_are_labelled_schematic():
     for layer_id in ("rail_lines", "waterways"):
         for feature in _features(layer_id):
             if feature["geometry"]:
-                assert feature["properties"]["accuracy"].startswith("schematic"), feature["properties"]["id"]
+                accuracy = feature["properties"]["accuracy"]
+                assert accuracy.startswith(("schematic", "OSM alignment")), feature["properties"]["id"]
 
 
 def test_plan_named_lines_and_stations_are_present():

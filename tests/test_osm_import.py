@@ -1,0 +1,71 @@
+"""import-osm on a tiny extract the test writes itself."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from layers.catalogue import load_catalogue, parse_catalogue
+from layers.osm_import import import_osm, normalise
+from layers.paths import CATALOGUE_FILE
+
+OSM = """<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="hz-test">
+  <node id="1" lat="30.8649" lon="120.0178"/><node id="2" lat="30.95" lon="119.99"/>
+  <node id="3" lat="31.0440" lon="119.9694"/><node id="4" lat="31.20" lon="119.90"/>
+  <node id="5" lat="30.90" lon="120.10"/><node id="6" lat="30.88" lon="120.40"/>
+  <node id="7" lat="40.0" lon="116.4"/><node id="8" lat="40.1" lon="116.5"/>
+  <way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="railway" v="rail"/><tag k="name" v="宁杭高速铁路"/></way>
+  <way id="11"><nd ref="3"/><nd ref="4"/><tag k="railway" v="rail"/><tag k="name" v="宁杭高速铁路"/></way>
+  <way id="12"><nd ref="5"/><nd ref="6"/><tag k="waterway" v="canal"/><tag k="name" v="长湖申线"/></way>
+  <way id="13"><nd ref="5"/><nd ref="6"/><tag k="railway" v="rail"/><tag k="name" v="无名支线铁路"/></way>
+  <way id="14"><nd ref="7"/><nd ref="8"/><tag k="railway" v="rail"/><tag k="name" v="宣杭铁路"/></way>
+</osm>
+"""
+
+
+@pytest.fixture()
+def workspace(tmp_path: Path, monkeypatch):
+    """A catalogue whose files point at a private copy of geodata/."""
+    geodata = tmp_path / "geodata"
+    shutil.copytree(Path(CATALOGUE_FILE).parent.parent / "geodata", geodata)
+    monkeypatch.setattr("layers.catalogue.GEODATA_DIR", geodata)
+    extract = tmp_path / "tiny.osm"
+    extract.write_text(OSM, encoding="utf-8")
+    catalogue = parse_catalogue(json.loads(CATALOGUE_FILE.read_text(encoding="utf-8")))
+    return catalogue, geodata, extract
+
+
+def test_names_normalise_across_common_suffixes():
+    assert normalise("宁杭高速铁路") == normalise("宁杭高铁") == "宁杭"
+    assert normalise("长湖申线") == normalise("长湖申航道") == "长湖申"
+
+
+def test_matched_lines_take_osm_geometry_and_keep_attributes(workspace):
+    catalogue, geodata, extract = workspace
+    before = {f["properties"]["id"]: f for f in
+              json.loads((geodata / "rail_lines.geojson").read_text(encoding="utf-8"))["features"]}
+    report = import_osm(extract, catalogue)
+    assert report.matched == {"rail_ninghang": ["宁杭高速铁路"], "ww_changhushen": ["长湖申线"]}
+    after = {f["properties"]["id"]: f for f in
+             json.loads((geodata / "rail_lines.geojson").read_text(encoding="utf-8"))["features"]}
+    ninghang = after["rail_ninghang"]
+    assert ninghang["geometry"]["coordinates"][0] == [120.0178, 30.8649]
+    assert len(ninghang["geometry"]["coordinates"]) == 4  # two ways merged into one line
+    assert ninghang["properties"]["accuracy"].startswith("OSM alignment")
+    assert "OpenStreetMap" in ninghang["properties"]["source"]
+    assert ninghang["properties"]["stations"] == before["rail_ninghang"]["properties"]["stations"]
+    assert after["rail_husuhu"] == before["rail_husuhu"]  # unmatched: untouched
+    assert "无名支线铁路" in report.unmatched_osm["rail_lines"]
+    assert "rail_husuhu" in report.unmatched_ours["rail_lines"]
+    # the way far outside Huzhou was clipped away, so 宣杭 is not touched
+    assert "rail_xuanhang" not in report.matched
+
+
+def test_dry_run_writes_nothing(workspace):
+    catalogue, geodata, extract = workspace
+    before = (geodata / "rail_lines.geojson").read_bytes()
+    report = import_osm(extract, catalogue, write=False)
+    assert report.matched and (geodata / "rail_lines.geojson").read_bytes() == before
