@@ -27,9 +27,10 @@ MARGIN_DEG = 0.3  # keep the lines' approach to neighbouring nodes
 TARGETS = {
     "rail_lines": ("railway", {"rail", "construction", "proposed", "light_rail"}),
     "waterways": ("waterway", {"canal", "river"}),
+    "expressways": ("highway", {"motorway"}),
 }
-_SUFFIXES = re.compile(r"(高速铁路|客运专线|城际铁路|铁路|高铁|航道|运河|线)$")
-_BRACKETS = re.compile(r"[（(].*?[)）]")
+_SUFFIXES = re.compile(r"(高速铁路|客运专线|城际铁路|铁路|高铁|航道|运河|高速公路|高速|线)$")
+_BRACKETS = re.compile(r"[（(].*?[)）]|\s")
 
 
 def normalise(name: str) -> str:
