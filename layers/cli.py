@@ -107,6 +107,27 @@ def cmd_import_osm(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build_overlays(args: argparse.Namespace) -> int:
+    from .overlay_build import OverlayError, build_overlays
+    from .paths import GEODATA_DIR
+    from .storage import atomic_write_text
+
+    try:
+        built = build_overlays(load_catalogue())
+    except OverlayError as exc:
+        print(f"build-overlays: {exc}", file=sys.stderr)
+        return 2
+    stale = [name for name, text in built.items()
+             if not (GEODATA_DIR / name).exists() or (GEODATA_DIR / name).read_text(encoding="utf-8") != text]
+    for name in stale:
+        if args.check:
+            print(f"stale: {name}")
+        else:
+            atomic_write_text(GEODATA_DIR / name, built[name])
+            print(f"wrote {name}")
+    return 1 if (args.check and stale) else 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     for spec in load_catalogue().layers:
         print(f"{spec.id:20} {spec.group:14} {spec.geometry:10} {spec.file}  {spec.title_zh} / {spec.title_en}")
@@ -140,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("extract")
     p.add_argument("--dry-run", action="store_true", help="report matches without writing")
     p.set_defaults(func=cmd_import_osm)
+    p = sub.add_parser("build-overlays", help="derive the plan overlay layers from the base layers")
+    p.add_argument("--check", action="store_true", help="exit 1 if committed overlays are out of date")
+    p.set_defaults(func=cmd_build_overlays)
     p = sub.add_parser("list", help="list catalogue layers")
     p.set_defaults(func=cmd_list)
     return parser
