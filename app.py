@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import html
+import os
 
 import streamlit as st
+from shapely.geometry import shape
 from streamlit_folium import st_folium
 
-from layers import i18n, webmap
+from layers import i18n, urlstate, webmap
 from layers.assets import ensure_vendor_assets
-from layers.catalogue import LayerSpec, load_catalogue
+from layers.catalogue import Catalogue, LayerSpec, load_catalogue
+from layers.filters import STATUSES, visible_ids
+from layers.search import Match, search
 from layers.session import LayerRegistry
 
 st.set_page_config(page_title="湖州规划地图", layout="wide")
@@ -18,6 +22,16 @@ st.set_page_config(page_title="湖州规划地图", layout="wide")
 def _registry() -> LayerRegistry:
     ensure_vendor_assets()
     return LayerRegistry()
+
+
+def _tianditu_key() -> str | None:
+    """From the environment or Streamlit secrets; Tianditu is offered only when set."""
+    if os.environ.get("HZ_TIANDITU_KEY"):
+        return os.environ["HZ_TIANDITU_KEY"]
+    try:
+        return st.secrets.get("tianditu_key")
+    except FileNotFoundError:
+        return None
 
 
 def _swatch(spec: LayerSpec) -> str:
@@ -32,52 +46,151 @@ def _swatch(spec: LayerSpec) -> str:
             f'fill-opacity="{s.get("fill_opacity", 0.4)}" stroke="{s.get("color")}" stroke-width="1.5"/></svg>')
 
 
-def map_page() -> None:
-    catalogue = load_catalogue()
-    registry = _registry()
+def _init_state(catalogue: Catalogue, basemaps: list[str]) -> None:
+    """Once per session: take layers, basemap, language and view from the URL (shared links);
+    afterwards keep widget values across pages via plain copies."""
+    if "hz_url" not in st.session_state:
+        state = urlstate.parse(st.query_params.to_dict(), {s.id for s in catalogue.layers}, basemaps, i18n.LANGS)
+        st.session_state["hz_url"] = state
+        if state.layers is not None:
+            st.session_state["hz_visible"] = state.layers
+        st.session_state.setdefault("hz_lang", state.lang or i18n.DEFAULT_LANG)
+        st.session_state.setdefault("hz_basemap", state.basemap or "none")
+    remembered = st.session_state.get("hz_visible")
+    for spec in catalogue.layers:
+        key = f"layer_{spec.id}"
+        if key not in st.session_state:
+            st.session_state[key] = spec.visible if remembered is None else spec.id in remembered
+    st.session_state.setdefault("lang", st.session_state["hz_lang"])
+    st.session_state.setdefault("basemap", st.session_state["hz_basemap"]
+                                if st.session_state["hz_basemap"] in basemaps else "none")
 
-    # Widget state is dropped while another page is shown; restore it from the plain copies.
-    remembered_lang = st.session_state.get("hz_lang", i18n.DEFAULT_LANG)
-    remembered_layers = st.session_state.get("hz_visible")
-    lang = st.sidebar.radio(i18n.t("language", "zh"), i18n.LANGS, key="lang", horizontal=True,
-                            index=i18n.LANGS.index(remembered_lang),
-                            format_func=lambda code: {"zh": "中文", "en": "English"}[code])
-    basemap = st.sidebar.selectbox(i18n.t("basemap", lang), list(webmap.BASEMAPS), key="basemap",
-                                   format_func=lambda b: i18n.t(f"basemap_{b}", lang))
 
+def _set_group(specs: list[LayerSpec], on: bool) -> None:
+    for spec in specs:
+        st.session_state[f"layer_{spec.id}"] = on
+
+
+def _sidebar_layers(catalogue: Catalogue, lang: str) -> list[LayerSpec]:
     st.sidebar.header(i18n.t("layers", lang))
     visible: list[LayerSpec] = []
     for group, specs in catalogue.by_group().items():
         if not specs:
             continue
         st.sidebar.subheader(catalogue.group_title(group, lang))
+        if group.startswith("overlay"):
+            # A whole plan framework on or off in one click.
+            left, right = st.sidebar.columns(2)
+            left.button(i18n.t("show_all", lang), key=f"all_on_{group}", on_click=_set_group, args=(specs, True))
+            right.button(i18n.t("hide_all", lang), key=f"all_off_{group}", on_click=_set_group, args=(specs, False))
         for spec in specs:
-            on = spec.visible if remembered_layers is None else spec.id in remembered_layers
-            if st.sidebar.checkbox(spec.title(lang), value=on, key=f"layer_{spec.id}",
+            if st.sidebar.checkbox(spec.title(lang), key=f"layer_{spec.id}",
                                    help=spec.description_zh if lang == "zh" else spec.description_en):
                 visible.append(spec)
+    return visible
 
-    # Other pages (export) read what the map shows from these plain keys: widget keys are
-    # dropped when their page is not on screen.
+
+def _sidebar_filters(catalogue: Catalogue, registry: LayerRegistry, lang: str):
+    st.sidebar.header(i18n.t("filters", lang))
+    statuses = st.sidebar.multiselect(i18n.t("filter_status", lang), STATUSES, default=list(STATUSES),
+                                      key="filter_status", format_func=lambda v: i18n.t(f"status_{v}", lang))
+    districts = (registry.view(catalogue.get("districts")).data or {"features": []})["features"]
+    names = {f["properties"]["id"]: f["properties"]["name_zh" if lang == "zh" else "name_en"] for f in districts}
+    chosen = st.sidebar.selectbox(i18n.t("filter_district", lang), [""] + list(names), key="filter_district",
+                                  format_func=lambda i: names.get(i) or i18n.t("all_districts", lang))
+    district = next((shape(f["geometry"]) for f in districts if f["properties"]["id"] == chosen), None)
+    status_set = None if set(statuses) == set(STATUSES) else set(statuses)
+    return status_set, district
+
+
+def _search(catalogue: Catalogue, registry: LayerRegistry, lang: str) -> Match | None:
+    query = st.text_input(i18n.t("search", lang), key="search")
+    if not query:
+        return None
+    loaded = [(spec, registry.view(spec).data) for spec in catalogue.layers]
+    matches = search(query, [(s, d) for s, d in loaded if d is not None])
+    if not matches:
+        st.info(i18n.t("no_results", lang))
+        return None
+    titles = {s.id: s.title(lang) for s in catalogue.layers}
+    picked = st.selectbox(i18n.t("search_results", lang), range(len(matches)), key="search_pick",
+                          format_func=lambda i: matches[i].label(lang, titles[matches[i].layer_id]))
+    match = matches[picked]
+    if match.center is None:
+        st.warning(i18n.t("unlocated_note", lang))
+        st.json({k: v for k, v in match.properties.items() if not k.startswith("__")}, expanded=True)
+        return None
+    if not st.session_state.get(f"layer_{match.layer_id}"):
+        st.session_state[f"layer_{match.layer_id}"] = True  # show the layer the result lives in
+        st.rerun()
+    # A new token per chosen result: the map flies there once, not on every later rerun.
+    if st.session_state.get("hz_focus_key") != (query, picked):
+        st.session_state["hz_focus_key"] = (query, picked)
+        st.session_state["hz_focus_token"] = st.session_state.get("hz_focus_token", 0) + 1
+    return match
+
+
+def _feature_names(catalogue: Catalogue, registry: LayerRegistry, lang: str) -> dict[str, str]:
+    """Feature id → name in the UI language, for properties that list other features' ids."""
+    names: dict[str, str] = {}
+    for spec in catalogue.layers:
+        data = registry.view(spec).data
+        for feature in (data or {}).get("features", []):
+            names[feature["properties"]["id"]] = feature["properties"].get(f"name_{lang}", feature["properties"]["id"])
+    return names
+
+
+def map_page() -> None:
+    catalogue = load_catalogue()
+    registry = _registry()
+    tianditu_key = _tianditu_key()
+    basemaps = webmap.available_basemaps(tianditu_key)
+    _init_state(catalogue, basemaps)
+
+    lang = st.sidebar.radio(i18n.t("language", "zh"), i18n.LANGS, key="lang", horizontal=True,
+                            format_func=lambda code: {"zh": "中文", "en": "English"}[code])
+    basemap = st.sidebar.selectbox(i18n.t("basemap", lang), basemaps, key="basemap",
+                                   format_func=lambda b: i18n.t(f"basemap_{b}", lang))
+    visible = _sidebar_layers(catalogue, lang)
+    statuses, district = _sidebar_filters(catalogue, registry, lang)
+
+    # Plain copies for the other pages (widget keys are dropped while a page is not shown).
     st.session_state["hz_lang"] = lang
+    st.session_state["hz_basemap"] = basemap
     st.session_state["hz_visible"] = [spec.id for spec in visible]
 
     st.title(i18n.t("app_title", lang))
+    focus = _search(catalogue, registry, lang)
 
     groups = []
     drawn: list[LayerSpec] = []
+    ref_names = _feature_names(catalogue, registry, lang) if any(p.refers_to for s in visible for p in s.properties) else None
     for spec in visible:
         view = registry.view(spec)
         if view.findings and not view.url or view.stale:
             with st.expander("⚠️ " + i18n.t("layer_failed", lang, title=spec.title(lang)), expanded=True):
                 st.code("\n".join(str(f) for f in view.findings), language=None)
-        if view.url:
-            groups.append(webmap.layer_group(spec, view.url, lang))
-            drawn.append(spec)
+        if not view.url:
+            continue
+        filtering = statuses is not None or district is not None
+        include = visible_ids(view.data, statuses, district) if filtering and view.data else None
+        focus_cfg = ({"id": focus.feature_id, "zoom": focus.zoom, "token": st.session_state["hz_focus_token"]}
+                     if focus and focus.layer_id == spec.id else None)
+        groups.append(webmap.layer_group(spec, view.url, lang, include=include, focus=focus_cfg,
+                                         gcj=webmap.is_gcj(basemap), ref_names=ref_names))
+        drawn.append(spec)
 
-    st_folium(webmap.base_map(catalogue, basemap), feature_group_to_add=groups, key="map",
-              returned_objects=[], height=640, use_container_width=True)
-
+    # The view from a shared link is applied once; later moves belong to the user (and
+    # search results fly in the browser), so these arguments never change within a session.
+    url_view = st.session_state["hz_url"]
+    center = list(url_view.center) if url_view.center else None
+    zoom = url_view.zoom
+    out = st_folium(webmap.base_map(catalogue, basemap, lang, tianditu_key), feature_group_to_add=groups,
+                    key="map", center=center, zoom=zoom, returned_objects=["center", "zoom"], height=640,
+                    use_container_width=True)
+    view_center = (out["center"]["lat"], out["center"]["lng"]) if out and out.get("center") else url_view.center
+    view_zoom = out.get("zoom") if out and out.get("zoom") else url_view.zoom
+    st.query_params.from_dict(urlstate.encode([s.id for s in visible], basemap, lang, view_center, view_zoom))
 
     legend_items = "".join(
         f'<span class="hz-legend-item">{_swatch(spec)} {html.escape(spec.title(lang))}</span>' for spec in drawn)
@@ -87,7 +200,7 @@ def map_page() -> None:
         '<style>.hz-legend{display:flex;flex-wrap:wrap;gap:14px;align-items:center;font-size:14px}'
         '.hz-legend-item{display:inline-flex;gap:4px;align-items:center}</style>',
         unsafe_allow_html=True)
-    st.caption(i18n.t("data_sources", lang))
+    st.caption(i18n.t("data_sources", lang) + " " + i18n.t("share", lang))
 
 
 pages = [

@@ -22,7 +22,7 @@ GEOMETRY_KINDS = {
     "Polygon": {"Polygon", "MultiPolygon"},
 }
 STYLE_KEYS = {"color", "weight", "opacity", "fill_color", "fill_opacity", "dash_array",
-              "radius", "label", "label_min_zoom"}
+              "radius", "label", "label_min_zoom", "label_position"}
 
 
 class CatalogueError(ValueError):
@@ -37,6 +37,7 @@ class PropertySpec:
     label_zh: str
     label_en: str
     enum: tuple[str, ...] | None = None
+    refers_to: str | None = None  # values are feature ids of this layer ("*": of any layer)
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -129,7 +130,7 @@ def _parse_properties(raw_sets: dict, entry: dict, where: str) -> tuple[Property
         enum = raw.get("enum")
         specs.append(PropertySpec(name=name, type=ptype, required=bool(raw.get("required", False)),
                                   label_zh=label.get("zh", name), label_en=label.get("en", name),
-                                  enum=tuple(enum) if enum else None))
+                                  enum=tuple(enum) if enum else None, refers_to=raw.get("refers_to")))
     return tuple(specs)
 
 

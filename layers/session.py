@@ -16,6 +16,7 @@ class LayerView:
     url: str | None  # what the map draws; None when no good version exists yet
     findings: list[Finding] = field(default_factory=list)
     stale: bool = False  # True when url is the last good version, not the file on disk
+    data: dict | None = None  # the validated data behind url (the last good version when stale)
 
 
 def file_version(spec: LayerSpec) -> tuple[int, int]:
@@ -32,7 +33,7 @@ class LayerRegistry:
 
     def __init__(self) -> None:
         self._loaded: dict[str, tuple[tuple[int, int], LayerView]] = {}
-        self._last_good_url: dict[str, str] = {}
+        self._last_good: dict[str, tuple[str, dict]] = {}
 
     def view(self, spec: LayerSpec) -> LayerView:
         version = file_version(spec)
@@ -42,10 +43,10 @@ class LayerRegistry:
         layer: LoadedLayer = load_layer(spec)
         if layer.ok:
             url = publish(layer)
-            self._last_good_url[spec.id] = url
-            result = LayerView(spec, url, layer.findings)
+            self._last_good[spec.id] = (url, layer.data)
+            result = LayerView(spec, url, layer.findings, data=layer.data)
         else:
-            result = LayerView(spec, self._last_good_url.get(spec.id), layer.findings,
-                               stale=spec.id in self._last_good_url)
+            url, data = self._last_good.get(spec.id, (None, None))
+            result = LayerView(spec, url, layer.findings, stale=url is not None, data=data)
         self._loaded[spec.id] = (version, result)
         return result

@@ -26,13 +26,36 @@ LABEL_PANE = "hz-labels"
 RUNTIME_JS = (Path(__file__).parent / "js" / "runtime.js").read_text(encoding="utf-8")
 
 # Basemaps other than "none" are optional online extras; "none" is the offline default.
-BASEMAPS: dict[str, dict[str, str] | None] = {
+BASEMAPS: dict[str, dict[str, Any] | None] = {
     "none": None,
     "osm": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
             "attr": "© OpenStreetMap contributors"},
     "carto": {"url": "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
               "attr": "© OpenStreetMap contributors © CARTO"},
+    # Amap tiles are in GCJ-02: layers drawn over them are shifted (layer_config gcj=True).
+    "amap": {"url": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+             "attr": "© 高德地图 AutoNavi", "subdomains": "1234", "gcj": True},
+    # Tianditu needs a key (HZ_TIANDITU_KEY or Streamlit secret tianditu_key); {key} is filled in.
+    "tianditu": {"url": "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                        "&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
+                        "&TILECOL={x}&tk={key}",
+                 "attr": "© 天地图 Tianditu", "subdomains": "01234567", "needs_key": True},
 }
+MEASURE_WORDS = {
+    "zh": {"short": "测量", "title": "测量距离和面积（单击加点，再点按钮结束）", "hint": "单击地图加点",
+           "distance": "距离", "area": "面积"},
+    "en": {"short": "Measure", "title": "Measure distance and area (click to add points, press again to stop)",
+           "hint": "Click the map to add points", "distance": "Distance", "area": "Area"},
+}
+
+
+def available_basemaps(tianditu_key: str | None) -> list[str]:
+    """Basemaps the user can choose; Tianditu only when a key is configured."""
+    return [b for b, cfg in BASEMAPS.items() if not (cfg and cfg.get("needs_key") and not tianditu_key)]
+
+
+def is_gcj(basemap: str) -> bool:
+    return bool((BASEMAPS.get(basemap) or {}).get("gcj"))
 
 _LEAFLET_STYLE_KEYS = {"color": "color", "weight": "weight", "opacity": "opacity",
                        "fill_color": "fillColor", "fill_opacity": "fillOpacity",
@@ -45,12 +68,16 @@ _PAGE_CSS = """
 .hz-info .hz-title { font-weight: 600; margin-bottom: 4px; }
 .hz-info table { border-collapse: collapse; }
 .hz-info th { text-align: left; padding: 1px 8px 1px 0; color: #555; font-weight: 500; vertical-align: top; white-space: nowrap; }
-.hz-info td { padding: 1px 0; white-space: normal; }
+.hz-info td { padding: 1px 0; white-space: normal; word-break: break-all; min-width: 180px; }
 .hz-label-icon { background: none; border: none; }
 .hz-label { display: inline-block; transform: translate(-50%, -50%); white-space: nowrap; font-size: 12px;
   color: #223; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; pointer-events: none; }
 .hz-label-polygon { font-size: 14px; font-weight: 600; color: #1f4d38; }
 .hz-label-point { transform: translate(8px, -50%); }
+.hz-label-below { transform: translate(-50%, 6px); font-size: 11px; color: #7e5109; font-weight: 600; }
+.hz-measure a { width: auto !important; padding: 0 6px; font-size: 12px; }
+.hz-measure-on a { background: #fdebd0; }
+.hz-measure-out { background: #fff; padding: 2px 6px; font-size: 12px; white-space: nowrap; }
 </style>
 """
 
@@ -81,6 +108,19 @@ class _Runtime(MacroElement):
         self._name = "HzRuntime"
         self.runtime = RUNTIME_JS
         self.panes = panes
+
+
+class _Measure(MacroElement):
+    _template = Template("""
+{% macro script(this, kwargs) %}
+window.hz.measureControl({{ this._parent.get_name() }}, {{ this.words | tojson }});
+{% endmacro %}
+""")
+
+    def __init__(self, words: dict[str, str]):
+        super().__init__()
+        self._name = "HzMeasure"
+        self.words = words
 
 
 class CatalogueLayer(MacroElement):
@@ -118,7 +158,9 @@ def value_labels(spec: LayerSpec, lang: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def layer_config(spec: LayerSpec, url: str, lang: str) -> dict[str, Any]:
+def layer_config(spec: LayerSpec, url: str, lang: str, include: list[str] | None = None,
+                 focus: dict[str, Any] | None = None, gcj: bool = False,
+                 ref_names: dict[str, str] | None = None) -> dict[str, Any]:
     style_by = [{"property": rule["property"],
                  "values": {k: leaflet_style(v) for k, v in rule["values"].items()}} for rule in spec.style_by]
     label = spec.style.get("label")
@@ -128,9 +170,12 @@ def layer_config(spec: LayerSpec, url: str, lang: str) -> dict[str, Any]:
         "title_field": spec.localized_field("name", lang),
         "label_field": spec.localized_field(label, lang) if label else None,
         "label_min_zoom": spec.style.get("label_min_zoom"),
+        "label_position": spec.style.get("label_position", "auto"),
         "tooltip": _field_pairs(spec, spec.tooltip, lang),
         "popup": _field_pairs(spec, spec.popup, lang),
-        "value_labels": value_labels(spec, lang),
+        "value_labels": {**value_labels(spec, lang),
+                         **{p.name: ref_names for p in spec.properties if p.refers_to and ref_names}},
+        "include": include, "focus": focus, "gcj": gcj,
     }
 
 
@@ -141,25 +186,31 @@ def _use_local_assets(m: folium.Map) -> None:
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
 
 
-def base_map(catalogue: Catalogue, basemap: str = "none") -> folium.Map:
-    if basemap not in BASEMAPS:
-        raise ValueError(f"unknown basemap '{basemap}'; choose one of {', '.join(BASEMAPS)}")
+def base_map(catalogue: Catalogue, basemap: str = "none", lang: str = "zh",
+             tianditu_key: str | None = None) -> folium.Map:
+    if basemap not in available_basemaps(tianditu_key):
+        raise ValueError(f"unknown basemap '{basemap}'; choose one of {', '.join(available_basemaps(tianditu_key))}")
     m = folium.Map(location=HUZHOU_CENTER, zoom_start=HUZHOU_ZOOM, tiles=None, control_scale=True,
                    prefer_canvas=False, zoom_control=True)
     _use_local_assets(m)
     tile = BASEMAPS[basemap]
     if tile:
-        folium.TileLayer(tiles=tile["url"], attr=tile["attr"], name=basemap, max_zoom=18).add_to(m)
+        url = tile["url"].replace("{key}", tianditu_key or "")
+        folium.TileLayer(tiles=url, attr=tile["attr"], name=basemap, max_zoom=18,
+                         subdomains=tile.get("subdomains", "abc")).add_to(m)
     m.get_root().header.add_child(Element(_PAGE_CSS), name="hz_css")
     panes = [(pane_name(s), 400 + s.order) for s in catalogue.layers] + [(LABEL_PANE, 650)]
     m.add_child(_Runtime(panes), name="hz_runtime")
+    m.add_child(_Measure(MEASURE_WORDS[lang]), name="hz_measure")
     m.fit_bounds(HUZHOU_BOUNDS)
     return m
 
 
-def layer_group(spec: LayerSpec, url: str, lang: str) -> folium.FeatureGroup:
+def layer_group(spec: LayerSpec, url: str, lang: str, **options: Any) -> folium.FeatureGroup:
+    """options: include (ids to show), focus ({id, zoom, token}: fly there and open its popup once),
+    gcj (shift for Amap), ref_names (feature id → name, for properties that refer to features)."""
     group = folium.FeatureGroup(name=spec.title(lang), control=False)
-    group.add_child(CatalogueLayer(layer_config(spec, url, lang)))
+    group.add_child(CatalogueLayer(layer_config(spec, url, lang, **options)))
     return group
 
 

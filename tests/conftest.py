@@ -112,6 +112,11 @@ class Page:
     def map_frame(self):
         return self.page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
 
+    def map_eval(self, script: str):
+        """Run JS inside the map iframe (where streamlit-folium keeps `window.map`)."""
+        frame = next(f for f in self.page.frames if "streamlit_folium" in f.url)
+        return frame.evaluate(script)
+
     def sidebar(self):
         return self.page.locator('[data-testid="stSidebar"]')
 

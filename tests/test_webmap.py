@@ -66,3 +66,14 @@ def test_unlocated_features_survive_publishing_without_label_anchor():
     copy = browser_copy(data)
     assert copy["features"][0]["geometry"] is None and "__label" not in copy["features"][0]["properties"]
     assert "__label" in copy["features"][1]["properties"]
+
+
+def test_amap_basemap_shifts_layers_and_tianditu_needs_a_key():
+    from layers.webmap import available_basemaps, is_gcj
+
+    assert is_gcj("amap") and not is_gcj("osm") and not is_gcj("none")
+    assert "tianditu" not in available_basemaps(None)
+    assert "tianditu" in available_basemaps("k")
+    m = base_map(CATALOGUE, "tianditu", "zh", tianditu_key="SECRET")
+    assert "tk=SECRET" in m.get_root().render()
+    assert available_basemaps(None)[0] == "none"  # the offline default stays the default

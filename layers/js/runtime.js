@@ -36,31 +36,64 @@
     box.appendChild(head);
     const tbl = document.createElement('table');
     fields.forEach(function (pair) {
-      const value = text(props[pair[0]]);
-      if (!value) { return; }
+      const raw = props[pair[0]];
+      if (raw === null || raw === undefined || raw === '' || (Array.isArray(raw) && !raw.length)) { return; }
+      const labels = (cfg.value_labels && cfg.value_labels[pair[0]]) || {};
+      const shown = (Array.isArray(raw) ? raw : [raw]).map(function (v) { return labels[String(v)] || text(v); });
       const row = tbl.insertRow();
       const th = document.createElement('th');
       th.textContent = pair[1];
       row.appendChild(th);
-      const shown = cfg.value_labels && cfg.value_labels[pair[0]] && cfg.value_labels[pair[0]][value];
-      row.insertCell().textContent = shown || value;
+      row.insertCell().textContent = shown.join('、');
     });
     box.appendChild(tbl);
     return box;
   }
   function label(props, cfg, latlng) {
     const el = document.createElement('span');
-    el.className = 'hz-label hz-label-' + cfg.geometry.toLowerCase();
+    el.className = 'hz-label hz-label-' + (cfg.label_position === 'below' ? 'below' : cfg.geometry.toLowerCase());
     el.textContent = text(props[cfg.label_field]);
     return L.marker(latlng, {
       pane: cfg.label_pane, interactive: false, keyboard: false,
       icon: L.divIcon({className: 'hz-label-icon', html: el, iconSize: null}),
     });
   }
+  // WGS 84 → GCJ-02, the same published transform as layers/crs.py, so our data sits on
+  // Amap tiles (which are in GCJ-02).
+  const KA = 6378245.0, KEE = 0.00669342162296594323;
+  function offLat(x, y) {
+    let v = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+    v += (20 * Math.sin(6 * x * Math.PI) + 20 * Math.sin(2 * x * Math.PI)) * 2 / 3;
+    v += (20 * Math.sin(y * Math.PI) + 40 * Math.sin(y / 3 * Math.PI)) * 2 / 3;
+    v += (160 * Math.sin(y / 12 * Math.PI) + 320 * Math.sin(y * Math.PI / 30)) * 2 / 3;
+    return v;
+  }
+  function offLon(x, y) {
+    let v = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+    v += (20 * Math.sin(6 * x * Math.PI) + 20 * Math.sin(2 * x * Math.PI)) * 2 / 3;
+    v += (20 * Math.sin(x * Math.PI) + 40 * Math.sin(x / 3 * Math.PI)) * 2 / 3;
+    v += (150 * Math.sin(x / 12 * Math.PI) + 300 * Math.sin(x / 30 * Math.PI)) * 2 / 3;
+    return v;
+  }
+  function toGcj(lon, lat) {
+    const rad = lat / 180 * Math.PI;
+    const magic = 1 - KEE * Math.sin(rad) * Math.sin(rad);
+    const sq = Math.sqrt(magic);
+    const dLat = offLat(lon - 105, lat - 35) * 180 / ((KA * (1 - KEE)) / (magic * sq) * Math.PI);
+    const dLon = offLon(lon - 105, lat - 35) * 180 / (KA / sq * Math.cos(rad) * Math.PI);
+    return [lon + dLon, lat + dLat];
+  }
+  function latLngOf(cfg, coords) {
+    const c = cfg.gcj ? toGcj(coords[0], coords[1]) : coords;
+    return L.latLng(c[1], c[0]);
+  }
   function layer(parent, cfg) {
     const group = L.featureGroup();
+    const include = cfg.include ? new Set(cfg.include) : null;
     const shapes = L.geoJSON(null, {
       pane: cfg.pane,
+      filter: function (f) { return !include || include.has(f.properties.id); },
+      coordsToLatLng: function (c) { return latLngOf(cfg, c); },
       style: function (f) { return styleFor(cfg, f.properties); },
       pointToLayer: function (f, latlng) {
         return L.circleMarker(latlng, Object.assign({pane: cfg.pane}, styleFor(cfg, f.properties)));
@@ -89,10 +122,22 @@
       if (cfg.label_field) {
         data.features.forEach(function (f) {
           if (!f.geometry) { return; }  // unlocated: listed in search and tables, not drawn
+          if (include && !include.has(f.properties.id)) { return; }
           const at = f.properties.__label || (f.geometry.type === 'Point' ? f.geometry.coordinates : null);
-          if (at) { labels.addLayer(label(f.properties, cfg, L.latLng(at[1], at[0]))); }
+          if (at) { labels.addLayer(label(f.properties, cfg, latLngOf(cfg, at))); }
         });
         syncLabels();
+      }
+      // A search result: fly there once per search (the token), then open its popup.
+      if (cfg.focus && window.hzLastFocus !== cfg.focus.token) {
+        window.hzLastFocus = cfg.focus.token;
+        shapes.eachLayer(function (l) {
+          if (l.hzId !== cfg.focus.id || !group._map) { return; }
+          const map = group._map;
+          map.once('moveend', function () { l.openPopup(); });
+          if (l.getLatLng) { map.setView(l.getLatLng(), cfg.focus.zoom, {animate: false}); }
+          else { map.fitBounds(l.getBounds(), {animate: false, maxZoom: cfg.focus.zoom}); }
+        });
       }
       const el = document.getElementById('map_div') || document.body;
       el.dataset['hzLoaded_' + cfg.id] = String(data.features.length);
@@ -101,5 +146,73 @@
     parent.addLayer(group);
     return group;
   }
-  window.hz = {layer: layer, fetchOnce: fetchOnce};
+  // Measure tool: click points, read the length (and the area once three points are set).
+  function measureControl(map, words) {
+    const Control = L.Control.extend({
+      options: {position: 'topleft'},
+      onAdd: function () {
+        const box = L.DomUtil.create('div', 'leaflet-bar hz-measure');
+        const button = L.DomUtil.create('a', '', box);
+        button.href = '#';
+        button.title = words.title;
+        button.textContent = words.short;
+        button.setAttribute('role', 'button');
+        const out = L.DomUtil.create('div', 'hz-measure-out', box);
+        out.style.display = 'none';
+        let active = false, points = [], line = null, poly = null;
+        function clear() {
+          points = [];
+          if (line) { map.removeLayer(line); line = null; }
+          if (poly) { map.removeLayer(poly); poly = null; }
+          out.textContent = words.hint;
+        }
+        function update() {
+          let metres = 0;
+          for (let i = 1; i < points.length; i++) { metres += points[i - 1].distanceTo(points[i]); }
+          if (line) { map.removeLayer(line); }
+          if (poly) { map.removeLayer(poly); poly = null; }
+          line = L.polyline(points, {color: '#d35400', weight: 2, dashArray: '4 4', interactive: false}).addTo(map);
+          let text = words.distance + ' ' + (metres >= 1000 ? (metres / 1000).toFixed(2) + ' km' : metres.toFixed(0) + ' m');
+          if (points.length >= 3) {
+            poly = L.polygon(points, {color: '#d35400', weight: 1, fillOpacity: 0.1, interactive: false}).addTo(map);
+            const area = sphericalArea(points);
+            text += ' · ' + words.area + ' ' + (area >= 1e6 ? (area / 1e6).toFixed(2) + ' km²' : area.toFixed(0) + ' m²');
+          }
+          out.textContent = text;
+        }
+        // Capture clicks before features see them: while measuring, a click on a district
+        // adds a point instead of opening its popup.
+        function onClick(e) {
+          if (box.contains(e.target)) { return; }
+          e.stopPropagation();
+          points.push(map.mouseEventToLatLng(e));
+          update();
+        }
+        const container = map.getContainer();
+        L.DomEvent.on(button, 'click', function (e) {
+          L.DomEvent.stop(e);
+          active = !active;
+          box.classList.toggle('hz-measure-on', active);
+          out.style.display = active ? 'block' : 'none';
+          if (active) { clear(); container.addEventListener('click', onClick, true); map.doubleClickZoom.disable(); }
+          else { container.removeEventListener('click', onClick, true); map.doubleClickZoom.enable(); clear(); }
+        });
+        L.DomEvent.disableClickPropagation(box);
+        return box;
+      },
+    });
+    return new Control().addTo(map);
+  }
+  // Area of a lon/lat ring on the WGS 84 authalic sphere (good to ~0.5 % at city scale).
+  function sphericalArea(latlngs) {
+    const R = 6371007.2;
+    let total = 0;
+    for (let i = 0; i < latlngs.length; i++) {
+      const a = latlngs[i], b = latlngs[(i + 1) % latlngs.length];
+      total += (b.lng - a.lng) * Math.PI / 180 *
+        (2 + Math.sin(a.lat * Math.PI / 180) + Math.sin(b.lat * Math.PI / 180));
+    }
+    return Math.abs(total * R * R / 2);
+  }
+  window.hz = {layer: layer, fetchOnce: fetchOnce, measureControl: measureControl, toGcj: toGcj};
 })();

@@ -1,0 +1,128 @@
+"""Issue-4 behaviour in the real app: overlays keep the view, shared links, search, escaping."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import Page, RunningApp
+
+pytestmark = pytest.mark.browser
+
+BELT = ".leaflet-hz-overlay_2024_belt-pane path.leaflet-interactive"
+DISTRICTS = ".leaflet-hz-districts-pane path.leaflet-interactive"
+
+
+def _view(page):
+    return page.map_eval("() => { const c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom()]; }")
+
+
+def _open(page, url):
+    page.page.goto(url)
+    page.map_frame().locator(DISTRICTS).first.wait_for(timeout=30000)
+    page.wait_idle()
+
+
+def test_overlay_toggle_draws_and_removes_it_and_keeps_the_view(app, page, artifacts):
+    _open(page, app.url)
+    page.map_eval("() => window.map.setView([30.95, 120.15], 11, {animate: false})")
+    page.page.wait_for_timeout(1500)
+    page.wait_idle()
+    before = _view(page)
+    page.sidebar().get_by_text("一带（金腰带）", exact=True).click()
+    page.map_frame().locator(BELT).first.wait_for(timeout=15000)
+    page.wait_idle()
+    assert _view(page) == pytest.approx(before, abs=1e-6)
+    page.page.screenshot(path=str(artifacts / "overlay_golden_belt.png"))
+    page.sidebar().get_by_text("一带（金腰带）", exact=True).click()
+    page.map_frame().locator(BELT).first.wait_for(state="detached", timeout=15000)
+    page.wait_idle()
+    assert _view(page) == pytest.approx(before, abs=1e-6)
+    assert page.external_requests == [] and page.js_errors == []
+
+
+def test_whole_plan_switches_on_in_one_click(app, page):
+    _open(page, app.url)
+    group = page.sidebar().get_by_role("button", name="全部显示").first  # first overlay group: 2024 plan
+    group.click()
+    for pane in ("overlay_2024_belt", "overlay_2024_cores", "overlay_2024_zones"):
+        page.map_frame().locator(f".leaflet-hz-{pane}-pane .leaflet-interactive").first.wait_for(timeout=15000)
+    assert page.js_errors == []
+
+
+def test_shared_url_restores_layers_view_and_language(app, page):
+    page.page.goto(f"{app.url}/?layers=districts,overlay_2024_belt&lang=en&center=30.95,120.2&zoom=11")
+    page.map_frame().locator(BELT).first.wait_for(timeout=30000)
+    page.wait_idle()
+    assert page.page.get_by_text("Huzhou planning map").count() >= 1
+    assert page.map_frame().locator(".leaflet-hz-rail_lines-pane path").count() == 0
+    lat, lon, zoom = _view(page)
+    assert zoom == 11 and abs(lat - 30.95) < 0.01 and abs(lon - 120.2) < 0.01
+    assert page.external_requests == []
+
+
+def test_search_zooms_to_a_station_and_opens_its_popup(app, page, artifacts):
+    _open(page, app.url)
+    box = page.page.get_by_label("搜索名称（中文或英文）")
+    box.fill("长兴站")
+    box.press("Enter")
+    popup = page.map_frame().locator(".leaflet-popup-content")
+    popup.first.wait_for(timeout=20000)
+    assert "长兴站" in popup.first.inner_text()
+    assert _view(page)[2] == 13
+    page.page.screenshot(path=str(artifacts / "search_changxing.png"))
+
+
+def test_search_for_nanxun_finds_the_station_and_says_it_is_unlocated(app, page):
+    _open(page, app.url)
+    box = page.page.get_by_label("搜索名称（中文或英文）")
+    box.fill("南浔")
+    box.press("Enter")
+    page.wait_idle()
+    page.page.get_by_label("搜索结果").click()
+    page.page.get_by_role("option", name="湖州南浔站 · 铁路车站").click()
+    page.page.get_by_text("该要素暂无有出处的位置").wait_for(timeout=15000)
+
+
+def test_html_in_feature_names_is_shown_as_text(geodata_copy, browser):
+    path = geodata_copy / "partner_cities.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["features"][2]["properties"]["name_zh"] = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    running = RunningApp(geodata_copy)
+    page = Page(browser)
+    dialogs = []
+    page.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        _open(page, running.url)
+        label = page.map_frame().get_by_text("<img src=x onerror=alert(1)><script>alert(2)</script>", exact=True)
+        label.first.wait_for(timeout=15000)
+        label.first.click(force=True)
+        page.page.wait_for_timeout(1000)
+        assert page.map_frame().locator(".hz-label img, .hz-info img, .hz-info script").count() == 0
+        assert dialogs == []
+    finally:
+        page.close()
+        running.stop()
+
+
+def test_browser_gcj_shift_matches_the_python_transform(app, page):
+    from layers.crs import wgs84_to_gcj02
+
+    _open(page, app.url)
+    lon, lat = page.map_eval("() => window.hz.toGcj(120.01784, 30.86494)")
+    expected = wgs84_to_gcj02(120.01784, 30.86494)
+    assert abs(lon - expected[0]) < 1e-9 and abs(lat - expected[1]) < 1e-9
+
+
+def test_measure_tool_reports_distance_and_area(app, page):
+    _open(page, app.url)
+    frame = page.map_frame()
+    frame.get_by_role("button", name="测量").click()
+    box = page.map_eval("() => { const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }")
+    x, y, w, h = box
+    map_el = frame.locator("#map_div")
+    for dx, dy in ((0.4, 0.4), (0.6, 0.4), (0.6, 0.6)):
+        map_el.click(position={"x": w * dx, "y": h * dy})
+    text = frame.locator(".hz-measure-out").inner_text()
+    assert "距离" in text and "km" in text and "面积" in text
