@@ -83,7 +83,7 @@ def cmd_export_png(args: argparse.Namespace) -> int:
         request = ExportRequest(layers=layer_ids, bbox=parse_bbox(args.bbox),
                                 size=page_size(args.size, args.paper, args.dpi),
                                 title=args.title, subtitle=args.subtitle, lang=args.lang,
-                                transparent=args.transparent)
+                                transparent=args.transparent, basemap=args.basemap)
         png = export_png(catalogue, request).png
     except (ExportError, MissingFontError) as exc:
         print(f"export-png: {exc}", file=sys.stderr)
@@ -156,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subtitle", default="")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--transparent", action="store_true", help="transparent background")
+    p.add_argument("--basemap", choices=("osm", "carto"), help="online tiles under the layers (cached on disk; "
+                   "skipped with a note when offline)")
     p.set_defaults(func=cmd_export_png)
     p = sub.add_parser("import-osm", help="take rail/waterway alignments from an OSM extract (.osm/.osm.pbf)")
     p.add_argument("extract")

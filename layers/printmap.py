@@ -106,6 +106,7 @@ class ExportRequest:
     lang: str = "zh"
     transparent: bool = False
     date: dt.date = field(default_factory=dt.date.today)
+    basemap: str | None = None  # "osm"/"carto": online tiles under the layers (needs network or cache)
 
 
 def _mpl_style(style: dict[str, Any]) -> dict[str, Any]:
@@ -293,6 +294,22 @@ def _inset(fig, rect, huzhou_metric, lang: str) -> None:
     ax.set_title(TEXT["inset"][lang], fontsize=8)
 
 
+def _draw_basemap(ax, request: ExportRequest, extent, fetch=None) -> str:
+    """Tiles under the layers when asked; offline the figure stays finished without them."""
+    if not request.basemap:
+        return ""
+    from .tiles import TileError, attribution, warped_basemap
+
+    frame = ax.get_position(original=True)
+    size = (max(int(frame.width * request.size.width_px), 1), max(int(frame.height * request.size.height_px), 1))
+    try:
+        image = warped_basemap(request.basemap, extent, size, **({"fetch": fetch} if fetch else {}))
+    except TileError as exc:
+        return f" · {exc}"
+    ax.imshow(image, extent=(extent[0], extent[2], extent[1], extent[3]), zorder=0, interpolation="bilinear")
+    return f" · {'底图' if request.lang == 'zh' else 'Basemap'} {attribution(request.basemap)}"
+
+
 def _fit_extent(bounds, fig, ax) -> tuple[float, float, float, float]:
     """Grow the requested extent to the map frame's shape so 1 m is 1 m in both directions."""
     x0, y0, x1, y1 = bounds
@@ -313,8 +330,11 @@ class ExportResult:
     labels_placed: int
 
 
-def render_png(request: ExportRequest, catalogue: Catalogue, layer_data: dict[str, dict]) -> ExportResult:
-    """Render the figure; layer_data maps layer id → validated GeoJSON for each requested layer."""
+def render_png(request: ExportRequest, catalogue: Catalogue, layer_data: dict[str, dict],
+               tile_fetch=None) -> ExportResult:
+    """Render the figure; layer_data maps layer id → validated GeoJSON for each requested layer.
+
+    tile_fetch (url → bytes) replaces the HTTP tile fetcher (tests pass a fake)."""
     unknown = [i for i in request.layers if i not in {s.id for s in catalogue.layers}]
     if unknown:
         known = ", ".join(s.id for s in catalogue.layers)
@@ -336,6 +356,7 @@ def render_png(request: ExportRequest, catalogue: Catalogue, layer_data: dict[st
         map_ax.set_xlim(x0, x1)
         map_ax.set_ylim(y0, y1)
         map_ax.set_aspect("equal", adjustable="box")
+        basemap_note = _draw_basemap(map_ax, request, (x0, y0, x1, y1), tile_fetch)
         map_ax.set_xlabel("")
         map_ax.set_ylabel("")
         fig.canvas.draw()
@@ -354,7 +375,7 @@ def render_png(request: ExportRequest, catalogue: Catalogue, layer_data: dict[st
         from .context import huzhou_outline_metric
 
         _inset(fig, (0.76, 0.09, 0.20, 0.30), huzhou_outline_metric(), lang)
-        fig.text(0.02, 0.025, TEXT["sources"][lang], fontsize=7, color="#444", va="bottom")
+        fig.text(0.02, 0.025, TEXT["sources"][lang] + basemap_note, fontsize=7, color="#444", va="bottom")
         fig.text(0.98, 0.025, f"{TEXT['made'][lang]} {request.date.isoformat()}", fontsize=7, color="#444",
                  ha="right", va="bottom")
         buffer = io.BytesIO()

@@ -17,12 +17,14 @@ lang = st.session_state.get("hz_lang", "zh")
 tr = {"zh": {"title": "导出地图", "layers": "图层（默认取自地图页）", "map_title": "标题", "subtitle": "副标题",
              "size": "尺寸", "dpi": "分辨率（dpi）", "transparent": "透明背景", "bbox": "范围（经度/纬度）",
              "render": "生成预览", "download": "下载 PNG", "rendering": "正在绘制地图…", "data": "数据下载",
-             "default_title": "湖州市", "geojson": "下载 GeoJSON", "gpkg": "下载 GeoPackage"},
+             "default_title": "湖州市", "geojson": "下载 GeoJSON", "gpkg": "下载 GeoPackage",
+             "basemap": "在线底图（需联网，缓存到本机）", "no_basemap": "无（离线，使用本项目图层）"},
       "en": {"title": "Export map", "layers": "Layers (from the map page)", "map_title": "Title",
              "subtitle": "Subtitle", "size": "Size", "dpi": "Resolution (dpi)", "transparent": "Transparent background",
              "bbox": "Extent (lon/lat)", "render": "Render preview", "download": "Download PNG",
              "rendering": "Drawing the map…", "data": "Data download", "default_title": "Huzhou",
-             "geojson": "Download GeoJSON", "gpkg": "Download GeoPackage"}}[lang]
+             "geojson": "Download GeoJSON", "gpkg": "Download GeoPackage",
+             "basemap": "Online basemap (needs network; cached)", "no_basemap": "None (offline: our own layers)"}}[lang]
 
 
 
@@ -44,6 +46,7 @@ size_options = list(SLIDE_SIZES) + ["A4", "A3"]
 size_choice = left.selectbox(tr["size"], size_options)
 dpi = right.number_input(tr["dpi"], 72, 600, 300, disabled=size_choice in SLIDE_SIZES)
 transparent = left.checkbox(tr["transparent"])
+basemap = right.selectbox(tr["basemap"], ["", "osm", "carto"], format_func=lambda b: b or tr["no_basemap"])
 bbox_default = st.session_state.get("hz_bbox", HUZHOU_BBOX)
 bbox_cols = st.columns(4)
 bbox = tuple(col.number_input(label, value=float(v), format="%.4f") for col, label, v in
@@ -54,7 +57,8 @@ if st.button(tr["render"], type="primary", disabled=not chosen):
         with st.spinner(tr["rendering"]):
             size = page_size(size_choice, None) if size_choice in SLIDE_SIZES else page_size(None, size_choice, int(dpi))
             request = ExportRequest(layers=chosen, bbox=bbox, size=size, title=title, subtitle=subtitle,
-                                    lang=lang, transparent=transparent, date=dt.date.today())
+                                    lang=lang, transparent=transparent, date=dt.date.today(),
+                                    basemap=basemap or None)
             st.session_state["hz_png"] = export_png(catalogue, request).png
     except (ExportError, MissingFontError) as exc:
         st.error(str(exc))

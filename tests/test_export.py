@@ -119,3 +119,37 @@ def test_missing_cjk_font_stops_with_install_hint(monkeypatch):
             _render(["districts"])
     finally:
         fonts.cjk_font_family.cache_clear()
+
+
+def _fake_tiles(calls):
+    """A tile server in a function: solid colour tiles, counting requests."""
+    def fetch(url):
+        calls.append(url)
+        buffer = io.BytesIO()
+        Image.new("RGB", (256, 256), (250, 200, 40)).save(buffer, format="PNG")
+        return buffer.getvalue()
+    return fetch
+
+
+def test_online_basemap_is_drawn_and_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("HZ_TILE_CACHE", str(tmp_path))
+    calls = []
+    request = ExportRequest(layers=["districts"], title="t", date=DATE, basemap="osm")
+    first = render_png(request, CATALOGUE, _data(["districts"]), tile_fetch=_fake_tiles(calls))
+    assert calls and all(u.startswith("https://tile.openstreetmap.org/") for u in calls)
+    image = Image.open(io.BytesIO(first.png)).convert("RGB")
+    assert (250, 200, 40) in {c for _, c in image.getcolors(1 << 20)}
+    again = []
+    second = render_png(request, CATALOGUE, _data(["districts"]), tile_fetch=_fake_tiles(again))
+    assert again == [] and second.png == first.png  # served from the disk cache
+
+
+def test_offline_basemap_falls_back_with_a_note(tmp_path, monkeypatch):
+    monkeypatch.setenv("HZ_TILE_CACHE", str(tmp_path))
+
+    def offline(url):
+        raise OSError("network unreachable")
+
+    request = ExportRequest(layers=["districts"], title="t", date=DATE, basemap="osm")
+    result = render_png(request, CATALOGUE, _data(["districts"]), tile_fetch=offline)
+    assert Image.open(io.BytesIO(result.png)).size == (1920, 1080)
