@@ -186,8 +186,11 @@ def map_page() -> None:
     center = list(url_view.center) if url_view.center else None
     zoom = url_view.zoom
     out = st_folium(webmap.base_map(catalogue, basemap, lang, tianditu_key), feature_group_to_add=groups,
-                    key="map", center=center, zoom=zoom, returned_objects=["center", "zoom"], height=640,
+                    key="map", center=center, zoom=zoom, returned_objects=["center", "zoom", "bounds"], height=640,
                     use_container_width=True)
+    if out and out.get("bounds") and out["bounds"].get("_southWest", {}).get("lat") is not None:
+        sw, ne = out["bounds"]["_southWest"], out["bounds"]["_northEast"]
+        st.session_state["hz_bbox"] = (sw["lng"], sw["lat"], ne["lng"], ne["lat"])  # export takes this extent
     view_center = (out["center"]["lat"], out["center"]["lng"]) if out and out.get("center") else url_view.center
     view_zoom = out.get("zoom") if out and out.get("zoom") else url_view.zoom
     st.query_params.from_dict(urlstate.encode([s.id for s in visible], basemap, lang, view_center, view_zoom))

@@ -42,3 +42,17 @@ def test_data_catalogue_lists_layers_and_downloads_csv(app, page):
     text = download.value.path().read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("id,name_zh,name_en,source")
     assert page.external_requests == [] and page.js_errors == []
+
+
+def test_export_takes_the_current_map_extent(app, page):
+    page.page.goto(app.url)
+    page.map_frame().locator(".leaflet-hz-districts-pane path").first.wait_for(timeout=30000)
+    page.map_eval("() => window.map.setView([30.55, 120.0], 11, {animate: false})")
+    page.page.wait_for_timeout(1500)
+    page.wait_idle()
+    page.page.locator('[data-testid="stSidebarNav"] a', has_text="Export").click()
+    page.page.get_by_text("导出地图").first.wait_for(timeout=15000)
+    page.wait_idle()
+    lon_min = float(page.page.get_by_label("lon min").input_value())
+    lat_max = float(page.page.get_by_label("lat max").input_value())
+    assert 119.5 < lon_min < 120.0 and 30.55 < lat_max < 30.8
