@@ -29,11 +29,13 @@ def _specs_for(files: list[str]) -> list[tuple[LayerSpec, Path]]:
 
 
 def _check(spec: LayerSpec, path: Path) -> list[Finding]:
+    from .loader import district_boundary_wkb
+
     try:
         data = read_geojson(path)
     except LayerError as exc:
         return exc.findings
-    return validate_collection(data, spec, path.name)
+    return validate_collection(data, spec, path.name, district_boundary_wkb())
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

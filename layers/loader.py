@@ -6,6 +6,7 @@ draws, so loading returns a result object rather than raising.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,28 @@ def file_digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
+def district_boundary_wkb() -> bytes | None:
+    """Reference linework for the GCJ-02 check, cached on the districts file's content."""
+    from .paths import GEODATA_DIR
+
+    path = GEODATA_DIR / "districts.geojson"
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    return _boundary_for(file_digest(raw), path)
+
+
+@lru_cache(maxsize=2)
+def _boundary_for(digest: str, path) -> bytes | None:
+    from .gcj_check import boundary_of
+
+    try:
+        return boundary_of(read_geojson(path))
+    except (LayerError, KeyError, TypeError, ValueError):
+        return None
+
+
 def load_layer(spec: LayerSpec) -> LoadedLayer:
     path = spec.path
     try:
@@ -41,7 +64,7 @@ def load_layer(spec: LayerSpec) -> LoadedLayer:
         data = read_geojson(path)
     except LayerError as exc:
         return LoadedLayer(spec, None, exc.findings, digest)
-    findings = validate_collection(data, spec, path.name)
+    findings = validate_collection(data, spec, path.name, district_boundary_wkb())
     has_errors = any(f.severity == ERROR for f in findings)
     return LoadedLayer(spec, None if has_errors else data, findings, digest)
 

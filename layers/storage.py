@@ -19,10 +19,17 @@ COORD_DECIMALS = 6
 LEADING_KEYS = ("id", "name_zh", "name_en")
 
 
+MAX_FILE_BYTES = 100 * 1024 * 1024  # a layer larger than this belongs in a database, not a GeoJSON file
+
+
 def read_geojson(path: Path) -> dict[str, Any]:
     """Parse a GeoJSON file, raising LayerError that names the file and the line on failure."""
     name = path.name
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LayerError([Finding(ERROR, name, f"file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MiB limit",
+                                      "split the layer or simplify its geometry (QGIS: Vector ▸ Geometry Tools ▸ Simplify)")])
         raw = path.read_bytes()
     except OSError as exc:
         raise LayerError([Finding(ERROR, name, f"cannot read file: {exc.strerror}",

@@ -122,8 +122,36 @@ def _check_properties(props: dict, spec: LayerSpec, ctx: dict) -> list[Finding]:
     return out
 
 
-def validate_collection(data: Any, spec: LayerSpec, file_name: str | None = None) -> list[Finding]:
-    """All findings for one layer's parsed GeoJSON against its catalogue entry."""
+def _check_gcj(data: dict, spec: LayerSpec, name: str, boundary_wkb: bytes | None) -> list[Finding]:
+    from .gcj_check import gcj_shift, looks_gcj02
+
+    if boundary_wkb is None or spec.id == "districts":
+        return []
+    shift = gcj_shift(data, boundary_wkb)
+    if not looks_gcj02(shift):
+        return []
+    before, after = shift
+    return [Finding(ERROR, name, f"coordinates look like GCJ-02 (Amap/Tencent): vertices sit {before:.0f} m off the "
+                                 f"district boundaries, {after:.0f} m after undoing the GCJ-02 shift",
+                    "convert to WGS 84 (import the file declaring GCJ-02 on the editing page, or layers.crs."
+                    "gcj02_to_wgs84)", field="geometry")]
+
+
+def _check_text(props: dict, ctx: dict) -> list[Finding]:
+    out = []
+    for key in ("name_zh", "name_en"):
+        value = props.get(key)
+        if isinstance(value, str) and "<" in value and ">" in value:
+            out.append(Finding(WARNING, message=f"text looks like HTML: {value[:60]!r}", field=key,
+                               hint="it is shown as plain text on the map; check it is intended", **ctx))
+    return out
+
+
+def validate_collection(data: Any, spec: LayerSpec, file_name: str | None = None,
+                        boundary_wkb: bytes | None = None) -> list[Finding]:
+    """All findings for one layer's parsed GeoJSON against its catalogue entry.
+
+    boundary_wkb (district boundaries, see gcj_check.boundary_of) enables the GCJ-02 check."""
     name = file_name or spec.file
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         return [Finding(ERROR, name, "top level is not a GeoJSON FeatureCollection",
@@ -156,6 +184,7 @@ def validate_collection(data: Any, spec: LayerSpec, file_name: str | None = None
                                     hint="add a properties object with id, name_zh, name_en and source", **ctx))
             props = {}
         findings.extend(_check_properties(props, spec, ctx))
+        findings.extend(_check_text(props, ctx))
         findings.extend(_check_geometry(feature, spec, ctx))
         if isinstance(fid, str) and fid:
             if fid in seen_ids:
@@ -163,4 +192,5 @@ def validate_collection(data: Any, spec: LayerSpec, file_name: str | None = None
                                         field="id", hint="give every feature its own id", **ctx))
             else:
                 seen_ids[fid] = index
+    findings.extend(_check_gcj(data, spec, name, boundary_wkb))
     return findings
