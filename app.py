@@ -210,5 +210,6 @@ pages = [
     st.Page(map_page, title="地图 · Map", default=True, url_path="map"),
     st.Page("pages/export.py", title="导出 · Export", url_path="export"),
     st.Page("pages/catalogue.py", title="数据目录 · Data", url_path="data"),
+    st.Page("pages/edit.py", title="编辑 · Edit", url_path="edit"),
 ]
 st.navigation(pages).run()

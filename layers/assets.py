@@ -25,7 +25,7 @@ _LEAFLET_FILES = [
     "images/layers.png", "images/layers-2x.png", "images/marker-icon.png",
     "images/marker-icon-2x.png", "images/marker-shadow.png",
     "draw/leaflet.draw.js", "draw/leaflet.draw.css",
-    "draw/images/spritesheet.png", "draw/images/spritesheet-2x.png",
+    "draw/images/spritesheet.png", "draw/images/spritesheet-2x.png", "draw/images/spritesheet.svg",
     "draw/images/layers.png", "draw/images/layers-2x.png",
     "draw/images/marker-icon.png", "draw/images/marker-icon-2x.png", "draw/images/marker-shadow.png",
 ]

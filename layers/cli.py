@@ -130,6 +130,19 @@ def cmd_build_overlays(args: argparse.Namespace) -> int:
     return 1 if (args.check and stale) else 0
 
 
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from .auth import hash_password
+
+    password = getpass.getpass("new editor password: ")
+    if password != getpass.getpass("again: "):
+        print("hash-password: the two entries differ", file=sys.stderr)
+        return 2
+    print(hash_password(password))
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     for spec in load_catalogue().layers:
         print(f"{spec.id:20} {spec.group:14} {spec.geometry:10} {spec.file}  {spec.title_zh} / {spec.title_en}")
@@ -168,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build-overlays", help="derive the plan overlay layers from the base layers")
     p.add_argument("--check", action="store_true", help="exit 1 if committed overlays are out of date")
     p.set_defaults(func=cmd_build_overlays)
+    p = sub.add_parser("hash-password", help="print a password hash for .streamlit/secrets.toml [editors]")
+    p.set_defaults(func=cmd_hash_password)
     p = sub.add_parser("list", help="list catalogue layers")
     p.set_defaults(func=cmd_list)
     return parser

@@ -99,6 +99,33 @@ def save_layer(spec: LayerSpec, data: dict[str, Any], base_digest: str, user: st
     return Version(folder / f"{stamp}.geojson", meta["saved_at"], user, summary, meta["digest"])
 
 
+def rebase(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Re-apply my edits (base → mine) onto the newer file (theirs), feature by feature.
+
+    Returns the merged collection and the ids both sides changed (mine win there; the editor
+    is told to check them)."""
+    def by_id(collection):
+        return {f["properties"]["id"]: f for f in collection.get("features", [])}
+
+    b, m, t = by_id(base), by_id(mine), by_id(theirs)
+    same = lambda x, y: json.dumps(x, sort_keys=True) == json.dumps(y, sort_keys=True)  # noqa: E731
+    merged = dict(t)
+    conflicts = []
+    for fid in set(b) | set(m):
+        if fid in m and (fid not in b or not same(b[fid], m[fid])):  # I added or changed it
+            if fid in b and fid in t and not same(b[fid], t[fid]):
+                conflicts.append(fid)
+            merged[fid] = m[fid]
+        elif fid in b and fid not in m:  # I deleted it
+            if fid in t and not same(b[fid], t[fid]):
+                conflicts.append(fid)
+            merged.pop(fid, None)
+    order = [f["properties"]["id"] for f in theirs.get("features", [])] + \
+        [f["properties"]["id"] for f in mine.get("features", []) if f["properties"]["id"] not in t]
+    features = [merged[fid] for fid in order if fid in merged]
+    return {"type": "FeatureCollection", "features": features}, sorted(conflicts)
+
+
 def list_versions(spec: LayerSpec) -> list[Version]:
     """Saves, newest first; each entry's `path` is the file as it was before that save."""
     folder = history_dir(spec)

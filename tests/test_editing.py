@@ -119,3 +119,18 @@ def test_a_write_killed_half_way_leaves_the_old_file_intact(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert target.read_text(encoding="utf-8") == "OLD"
+
+
+def test_rebase_reapplies_my_edits_onto_the_newer_file():
+    from layers.editing import rebase
+
+    f = lambda i, v: {"type": "Feature", "properties": {"id": i, "v": v}, "geometry": None}  # noqa: E731
+    base = {"features": [f("a", 1), f("b", 1), f("c", 1)]}
+    mine = {"features": [f("a", 2), f("c", 1), f("d", 1)]}           # changed a, deleted b, added d
+    theirs = {"features": [f("a", 1), f("b", 1), f("c", 9), f("e", 1)]}  # they changed c, added e
+    merged, conflicts = rebase(base, mine, theirs)
+    assert [(x["properties"]["id"], x["properties"]["v"]) for x in merged["features"]] == \
+        [("a", 2), ("c", 9), ("e", 1), ("d", 1)]
+    assert conflicts == []
+    theirs["features"][0] = f("a", 5)  # both changed a
+    assert rebase(base, mine, theirs)[1] == ["a"]

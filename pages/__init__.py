@@ -1,0 +1,1 @@
+"""Streamlit pages (listed explicitly in app.py) and their UI-only helpers."""

@@ -1,0 +1,10 @@
+"""Custom Streamlit components. Declared in an importable module because Streamlit names a
+component after the module that declares it (page scripts run without one)."""
+from __future__ import annotations
+
+import streamlit.components.v1 as components
+
+from layers.paths import PACKAGE_DIR
+
+# Geometry editor (Leaflet + Leaflet.draw served from /app/static): see layers/js/editor/.
+map_editor = components.declare_component("hz_map_editor", path=str(PACKAGE_DIR / "js" / "editor"))

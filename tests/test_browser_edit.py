@@ -1,0 +1,75 @@
+"""Editing in the real app: sign-in, schema-driven attribute edit, save, visible on the map."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import Page, RunningApp
+from layers.auth import hash_password
+
+pytestmark = pytest.mark.browser
+PASSWORD = "pw-湖州-test"
+
+
+@pytest.fixture()
+def editor_app(geodata_copy):
+    running = RunningApp(geodata_copy, {"HZ_EDITORS": f"wang={hash_password(PASSWORD)}"})
+    yield running, geodata_copy
+    running.stop()
+
+
+def _go_edit(page, url):
+    page.page.goto(url)
+    page.map_frame().locator(".leaflet-hz-districts-pane path").first.wait_for(timeout=30000)
+    page.page.locator('[data-testid="stSidebarNav"] a', has_text="Edit").click()
+    page.page.get_by_text("编辑图层").first.wait_for(timeout=15000)
+    page.wait_idle()
+
+
+def test_viewer_sees_no_edit_controls_and_wrong_password_is_refused(editor_app, browser):
+    running, _ = editor_app
+    page = Page(browser)
+    try:
+        _go_edit(page, running.url)
+        assert page.page.get_by_role("button", name="校验并保存").count() == 0
+        assert page.page.get_by_role("tab", name="地图编辑").count() == 0
+        page.page.get_by_label("用户名").fill("wang")
+        page.page.get_by_label("密码").fill("wrong")
+        page.page.get_by_role("button", name="登录").click()
+        page.page.get_by_text("用户名或密码错误").wait_for(timeout=15000)
+        assert page.page.get_by_role("button", name="校验并保存").count() == 0
+    finally:
+        page.close()
+
+
+def test_editor_changes_an_attribute_saves_and_sees_it_on_the_map(editor_app, browser, artifacts):
+    running, geodata = editor_app
+    page = Page(browser)
+    try:
+        _go_edit(page, running.url)
+        page.page.get_by_label("用户名").fill("wang")
+        page.page.get_by_label("密码").fill(PASSWORD)
+        page.page.get_by_role("button", name="登录").click()
+        page.page.get_by_role("button", name="校验并保存").wait_for(timeout=15000)
+        page.page.get_by_role("combobox", name="图层").click()
+        page.page.get_by_role("option", name="合作城市").click()
+        page.wait_idle()
+        page.page.get_by_role("combobox", name="要素").click()
+        page.page.get_by_role("option", name="city_hangzhou · 杭州").click()
+        page.wait_idle()
+        page.page.get_by_label("名称 *").fill("杭州（已编辑）")
+        page.page.get_by_role("button", name="应用到工作副本").click()
+        page.wait_idle()
+        page.page.get_by_role("button", name="校验并保存").click()
+        page.page.get_by_text("已保存：changed city_hangzhou (name_zh)").wait_for(timeout=15000)
+        saved = json.loads((geodata / "partner_cities.geojson").read_text(encoding="utf-8"))
+        assert [f for f in saved["features"] if f["properties"]["id"] == "city_hangzhou"][0]["properties"]["name_zh"] \
+            == "杭州（已编辑）"
+        assert list((geodata / ".history" / "partner_cities").glob("*.json"))
+        page.page.screenshot(path=str(artifacts / "edit_saved.png"), full_page=True)
+        page.page.locator('[data-testid="stSidebarNav"] a', has_text="Map").click()
+        page.map_frame().get_by_text("杭州（已编辑）", exact=True).wait_for(timeout=20000)
+        assert page.external_requests == []
+    finally:
+        page.close()
