@@ -66,6 +66,22 @@ def ensure_vendor_assets() -> Path:
     return target_dir
 
 
+def publish_runtime(source: Path) -> str:
+    """Our own map runtime, served as a static file under a content-hashed name (cached by
+    browsers, and not re-sent inside every Streamlit rerun)."""
+    import hashlib
+
+    text = source.read_bytes()
+    name = f"runtime.{hashlib.sha256(text).hexdigest()[:12]}.js"
+    target = STATIC_DIR / "hz" / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(text)
+        tmp.replace(target)
+    return f"{STATIC_URL}/hz/{name}"
+
+
 def publish_layer_data(layer_id: str, digest: str, data: dict[str, Any]) -> str:
     """Write the layer's browser copy once per content version; return its URL."""
     name = f"{layer_id}.{digest}.geojson"
@@ -76,6 +92,7 @@ def publish_layer_data(layer_id: str, digest: str, data: dict[str, Any]) -> str:
         tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         tmp.replace(path)
         for stale in LAYER_DATA_DIR.glob(f"{layer_id}.*.geojson"):
-            if stale != path:
+            # other versions of this copy only (not another layer's, nor this layer's LOD copies)
+            if stale != path and stale.name.count(".") == path.name.count("."):
                 stale.unlink(missing_ok=True)
     return f"{STATIC_URL}/layers/{name}"

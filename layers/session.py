@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .catalogue import LayerSpec
 from .findings import Finding
 from .loader import LoadedLayer, load_layer
-from .publish import publish
+from .publish import Published, publish
 
 
 @dataclass
@@ -17,6 +17,8 @@ class LayerView:
     findings: list[Finding] = field(default_factory=list)
     stale: bool = False  # True when url is the last good version, not the file on disk
     data: dict | None = None  # the validated data behind url (the last good version when stale)
+    lods: tuple = ()  # simplified copies for low zooms: ((max_zoom, url), ...)
+    feature_count: int = 0
 
 
 def file_version(spec: LayerSpec) -> tuple[int, int]:
@@ -33,7 +35,7 @@ class LayerRegistry:
 
     def __init__(self) -> None:
         self._loaded: dict[str, tuple[tuple[int, int], LayerView]] = {}
-        self._last_good: dict[str, tuple[str, dict]] = {}
+        self._last_good: dict[str, tuple[Published, dict]] = {}
 
     def view(self, spec: LayerSpec) -> LayerView:
         version = file_version(spec)
@@ -42,11 +44,15 @@ class LayerRegistry:
             return cached[1]
         layer: LoadedLayer = load_layer(spec)
         if layer.ok:
-            url = publish(layer)
-            self._last_good[spec.id] = (url, layer.data)
-            result = LayerView(spec, url, layer.findings, data=layer.data)
+            published = publish(layer)
+            self._last_good[spec.id] = (published, layer.data)
+            result = LayerView(spec, published.url, layer.findings, data=layer.data, lods=published.lods,
+                               feature_count=published.feature_count)
         else:
-            url, data = self._last_good.get(spec.id, (None, None))
-            result = LayerView(spec, url, layer.findings, stale=url is not None, data=data)
+            published, data = self._last_good.get(spec.id, (None, None))
+            result = LayerView(spec, published.url if published else None, layer.findings,
+                               stale=published is not None, data=data,
+                               lods=published.lods if published else (),
+                               feature_count=published.feature_count if published else 0)
         self._loaded[spec.id] = (version, result)
         return result

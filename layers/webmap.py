@@ -14,7 +14,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from .assets import LEAFLET_CSS, LEAFLET_JS
+from .assets import LEAFLET_CSS, LEAFLET_JS, publish_runtime
 from .catalogue import Catalogue, LayerSpec
 from .i18n import STRINGS
 
@@ -23,7 +23,7 @@ HUZHOU_BOUNDS = [[30.37, 119.23], [31.18, 120.49]]
 HUZHOU_CENTER = [30.78, 119.86]
 HUZHOU_ZOOM = 9
 LABEL_PANE = "hz-labels"
-RUNTIME_JS = (Path(__file__).parent / "js" / "runtime.js").read_text(encoding="utf-8")
+RUNTIME_SOURCE = Path(__file__).parent / "js" / "runtime.js"
 
 # Basemaps other than "none" are optional online extras; "none" is the offline default.
 BASEMAPS: dict[str, dict[str, Any] | None] = {
@@ -41,6 +41,7 @@ BASEMAPS: dict[str, dict[str, Any] | None] = {
                         "&TILECOL={x}&tk={key}",
                  "attr": "© 天地图 Tianditu", "subdomains": "01234567", "needs_key": True},
 }
+CANVAS_FROM = 2000  # features; above this a layer draws on one canvas instead of SVG elements
 MEASURE_WORDS = {
     "zh": {"short": "测量", "title": "测量距离和面积（单击加点，再点按钮结束）", "hint": "单击地图加点",
            "distance": "距离", "area": "面积"},
@@ -92,11 +93,10 @@ def pane_name(spec: LayerSpec) -> str:
 
 
 class _Runtime(MacroElement):
-    """Defines window.hz (runtime.js) and one pane per layer, in catalogue draw order."""
+    """One pane per layer, in catalogue draw order (window.hz comes from runtime.js)."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-{{ this.runtime }}
 {% for name, z in this.panes %}
 {{ this._parent.get_name() }}.createPane({{ name | tojson }}).style.zIndex = {{ z }};
 {% endfor %}
@@ -106,7 +106,6 @@ class _Runtime(MacroElement):
     def __init__(self, panes: list[tuple[str, int]]):
         super().__init__()
         self._name = "HzRuntime"
-        self.runtime = RUNTIME_JS
         self.panes = panes
 
 
@@ -160,7 +159,8 @@ def value_labels(spec: LayerSpec, lang: str) -> dict[str, dict[str, str]]:
 
 def layer_config(spec: LayerSpec, url: str, lang: str, include: list[str] | None = None,
                  focus: dict[str, Any] | None = None, gcj: bool = False,
-                 ref_names: dict[str, str] | None = None) -> dict[str, Any]:
+                 ref_names: dict[str, str] | None = None, lods: tuple = (),
+                 feature_count: int = 0) -> dict[str, Any]:
     style_by = [{"property": rule["property"],
                  "values": {k: leaflet_style(v) for k, v in rule["values"].items()}} for rule in spec.style_by]
     label = spec.style.get("label")
@@ -176,13 +176,14 @@ def layer_config(spec: LayerSpec, url: str, lang: str, include: list[str] | None
         "value_labels": {**value_labels(spec, lang),
                          **{p.name: ref_names for p in spec.properties if p.refers_to and ref_names}},
         "include": include, "focus": focus, "gcj": gcj,
+        "lods": [list(lod) for lod in lods], "canvas": feature_count > CANVAS_FROM,
     }
 
 
 def _use_local_assets(m: folium.Map) -> None:
     # folium's defaults point at public CDNs (Leaflet, jQuery, Bootstrap...). The map
     # needs Leaflet only; serve it from /app/static so it works on a closed intranet.
-    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_js = [("leaflet", LEAFLET_JS), ("hz_runtime", publish_runtime(RUNTIME_SOURCE))]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
 
 

@@ -28,14 +28,14 @@ def _free_port() -> int:
 
 
 class RunningApp:
-    def __init__(self, geodata: Path, extra_env: dict[str, str] | None = None):
+    def __init__(self, geodata: Path, extra_env: dict[str, str] | None = None, script: Path | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, HZ_GEODATA_DIR=str(geodata), **(extra_env or {}))
         env.pop("HZ_EDITORS", None) if not extra_env or "HZ_EDITORS" not in extra_env else None
         self.log = (ARTIFACTS / f"streamlit-{self.port}.log").open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
+            [sys.executable, "-m", "streamlit", "run", str(script or REPO / "app.py"),
              "--server.port", str(self.port), "--server.address", "127.0.0.1"],
             cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60

@@ -87,23 +87,36 @@
     const c = cfg.gcj ? toGcj(coords[0], coords[1]) : coords;
     return L.latLng(c[1], c[0]);
   }
+  // streamlit-folium removes and re-creates every layer group on each change; keep the
+  // built groups by configuration so an unchanged layer is re-attached, not rebuilt.
+  const built = {};
   function layer(parent, cfg) {
+    const key = JSON.stringify(cfg);
+    if (built[key]) {
+      parent.addLayer(built[key]);
+      return built[key];
+    }
     const group = L.featureGroup();
+    built[key] = group;
     const include = cfg.include ? new Set(cfg.include) : null;
-    const shapes = L.geoJSON(null, {
+    const options = {
       pane: cfg.pane,
       filter: function (f) { return !include || include.has(f.properties.id); },
       coordsToLatLng: function (c) { return latLngOf(cfg, c); },
       style: function (f) { return styleFor(cfg, f.properties); },
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, Object.assign({pane: cfg.pane}, styleFor(cfg, f.properties)));
+        return L.circleMarker(latlng, Object.assign({pane: cfg.pane, renderer: options.renderer},
+                                                   styleFor(cfg, f.properties)));
       },
       onEachFeature: function (f, l) {
         l.bindTooltip(function () { return table(f.properties, cfg, cfg.tooltip); }, {sticky: true});
         l.bindPopup(function () { return table(f.properties, cfg, cfg.popup); }, {maxWidth: 360});
         l.hzId = f.properties.id;
       },
-    });
+    };
+    // Thousands of features: one canvas instead of one SVG element each.
+    if (cfg.canvas) { options.renderer = L.canvas({pane: cfg.pane, padding: 0.2}); }
+    const shapes = L.geoJSON(null, options);
     group.addLayer(shapes);
     group.hzConfig = cfg;
     // Point labels crowd at city scale: show them only from label_min_zoom on.
@@ -115,37 +128,63 @@
       if (show && !group.hasLayer(labels)) { group.addLayer(labels); }
       if (!show && group.hasLayer(labels)) { group.removeLayer(labels); }
     }
-    group.on('add', function () { group.hzMap = group._map; group.hzMap.on('zoomend', syncLabels); syncLabels(); });
-    group.on('remove', function () { if (group.hzMap) { group.hzMap.off('zoomend', syncLabels); } });
-    group.hzReady = fetchOnce(cfg.url).then(function (data) {
-      shapes.addData(data);
-      if (cfg.label_field) {
-        data.features.forEach(function (f) {
-          if (!f.geometry) { return; }  // unlocated: listed in search and tables, not drawn
-          if (include && !include.has(f.properties.id)) { return; }
-          const at = f.properties.__label || (f.geometry.type === 'Point' ? f.geometry.coordinates : null);
-          if (at) { labels.addLayer(label(f.properties, cfg, latLngOf(cfg, at))); }
-        });
-        syncLabels();
-      }
-      // A search result: fly there once per search (the token), then open its popup.
-      if (cfg.focus && window.hzLastFocus !== cfg.focus.token) {
-        window.hzLastFocus = cfg.focus.token;
-        shapes.eachLayer(function (l) {
-          if (l.hzId !== cfg.focus.id || !group._map) { return; }
-          const map = group._map;
-          map.once('moveend', function () { l.openPopup(); });
-          if (l.getLatLng) { map.setView(l.getLatLng(), cfg.focus.zoom, {animate: false}); }
-          else { map.fitBounds(l.getBounds(), {animate: false, maxZoom: cfg.focus.zoom}); }
-        });
-      }
-      const el = document.getElementById('map_div') || document.body;
-      el.dataset['hzLoaded_' + cfg.id] = String(data.features.length);
-      return group;
-    }).catch(function (err) { console.error('layer ' + cfg.id + ' failed: ' + err.message); });
+    // Heavy layers come in simplified copies per zoom (cfg.lods: [[maxZoom, url], ...]).
+    function urlFor(zoom) {
+      for (const [maxZoom, url] of (cfg.lods || [])) { if (zoom <= maxZoom) { return url; } }
+      return cfg.url;
+    }
+    let shownUrl = null;
+    function show(url, first) {
+      shownUrl = url;
+      return fetchOnce(url).then(function (data) {
+        if (url !== shownUrl) { return group; }  // the user zoomed on meanwhile
+        shapes.clearLayers();
+        labels.clearLayers();
+        shapes.addData(data);
+        if (cfg.label_field) {
+          data.features.forEach(function (f) {
+            if (!f.geometry) { return; }  // unlocated: listed in search and tables, not drawn
+            if (include && !include.has(f.properties.id)) { return; }
+            const at = f.properties.__label || (f.geometry.type === 'Point' ? f.geometry.coordinates : null);
+            if (at) { labels.addLayer(label(f.properties, cfg, latLngOf(cfg, at))); }
+          });
+          syncLabels();
+        }
+        if (first) { focusOn(); }
+        const el = document.getElementById('map_div') || document.body;
+        el.dataset['hzLoaded_' + cfg.id] = String(data.features.length);
+        return group;
+      }).catch(function (err) { console.error('layer ' + cfg.id + ' failed: ' + err.message); });
+    }
+    // A search result: fly there once per search (the token), then open its popup.
+    function focusOn() {
+      if (!cfg.focus || window.hzLastFocus === cfg.focus.token) { return; }
+      window.hzLastFocus = cfg.focus.token;
+      shapes.eachLayer(function (l) {
+        if (l.hzId !== cfg.focus.id || !group._map) { return; }
+        const map = group._map;
+        map.once('moveend', function () { l.openPopup(); });
+        if (l.getLatLng) { map.setView(l.getLatLng(), cfg.focus.zoom, {animate: false}); }
+        else { map.fitBounds(l.getBounds(), {animate: false, maxZoom: cfg.focus.zoom}); }
+      });
+    }
+    function onZoom() {
+      syncLabels();
+      const wanted = urlFor(group._map.getZoom());
+      if (wanted !== shownUrl) { show(wanted, false); }
+    }
+    group.on('add', function () {
+      group.hzMap = group._map;
+      group.hzMap.on('zoomend', onZoom);
+      const wanted = urlFor(group._map.getZoom());
+      if (wanted !== shownUrl) { group.hzReady = show(wanted, true); }  // re-attached: already drawn
+      else { syncLabels(); }
+    });
+    group.on('remove', function () { if (group.hzMap) { group.hzMap.off('zoomend', onZoom); } });
     parent.addLayer(group);
     return group;
   }
+
   // Measure tool: click points, read the length (and the area once three points are set).
   function measureControl(map, words) {
     const Control = L.Control.extend({
