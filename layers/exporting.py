@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -46,6 +47,41 @@ def geopackage_bytes(catalogue: Catalogue, layer_ids: list[str]) -> bytes:
         for layer_id, data in load_for_export(catalogue, layer_ids).items():
             _layer_frame(data).to_file(path, layer=layer_id, driver="GPKG", engine="pyogrio")
         return path.read_bytes()
+
+
+def shapefile_zip_bytes(catalogue: Catalogue, layer_ids: list[str]) -> bytes:
+    """One Shapefile per layer (UTF-8 .cpg, WGS 84 .prj) in a zip; unlocated features are left
+    out because a Shapefile record needs a shape. Field names are cut to 10 characters by the format."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for layer_id, data in load_for_export(catalogue, layer_ids).items():
+            frame = _layer_frame(data)
+            frame = frame[frame.geometry.notna()]
+            if frame.empty:
+                continue
+            path = Path(tmp) / f"{layer_id}.shp"
+            with warnings.catch_warnings():  # the 10-character field-name cut is documented above
+                warnings.simplefilter("ignore")
+                frame.to_file(path, driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8")
+            for part in sorted(Path(tmp).glob(f"{layer_id}.*")):
+                archive.write(part, part.name)
+    return buffer.getvalue()
+
+
+def kml_bytes(catalogue: Catalogue, layer_ids: list[str]) -> bytes:
+    """A KML file with one folder (layer) per catalogue layer, for Google Earth and phone apps."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "layers.kml"
+        for layer_id, data in load_for_export(catalogue, layer_ids).items():
+            frame = _layer_frame(data)
+            frame = frame[frame.geometry.notna()]
+            if not frame.empty:
+                frame.to_file(path, layer=layer_id, driver="KML", engine="pyogrio",
+                              append=path.exists())
+        return path.read_bytes() if path.exists() else b""
 
 
 def _layer_frame(data: dict) -> gpd.GeoDataFrame:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from layers import i18n
 from layers.catalogue import load_catalogue
-from layers.exporting import export_png, geojson_bytes, geopackage_bytes
+from layers.exporting import export_png, geojson_bytes, geopackage_bytes, kml_bytes, shapefile_zip_bytes
 from layers.fonts import MissingFontError
 from layers.session import file_version
 from layers.printmap import HUZHOU_BBOX, SLIDE_SIZES, ExportError, ExportRequest, page_size
@@ -29,9 +29,12 @@ tr = {"zh": {"title": "导出地图", "layers": "图层（默认取自地图页�
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _downloads(layer_ids: tuple[str, ...], versions: tuple) -> tuple[bytes, bytes]:
-    """GeoJSON and GeoPackage of the chosen layers; versions makes edits on disk invalidate it."""
-    return geojson_bytes(catalogue, list(layer_ids)), geopackage_bytes(catalogue, list(layer_ids))
+def _downloads(layer_ids: tuple[str, ...], versions: tuple) -> tuple[bytes, bytes, bytes, bytes]:
+    """GeoJSON, GeoPackage, zipped Shapefile and KML of the chosen layers; versions makes edits
+    on disk invalidate the cache."""
+    ids = list(layer_ids)
+    return (geojson_bytes(catalogue, ids), geopackage_bytes(catalogue, ids), shapefile_zip_bytes(catalogue, ids),
+            kml_bytes(catalogue, ids))
 
 
 st.title(tr["title"])
@@ -70,7 +73,9 @@ if png:
 
 if chosen:
     st.subheader(tr["data"])
-    geojson, gpkg = _downloads(tuple(chosen), tuple(file_version(catalogue.get(i)) for i in chosen))
-    c1, c2 = st.columns(2)
+    geojson, gpkg, shp, kml = _downloads(tuple(chosen), tuple(file_version(catalogue.get(i)) for i in chosen))
+    c1, c2, c3, c4 = st.columns(4)
     c1.download_button(tr["geojson"], geojson, file_name="huzhou-layers.geojson", mime="application/geo+json")
     c2.download_button(tr["gpkg"], gpkg, file_name="huzhou-layers.gpkg", mime="application/geopackage+sqlite3")
+    c3.download_button("Shapefile (zip)", shp, file_name="huzhou-layers-shp.zip", mime="application/zip")
+    c4.download_button("KML", kml, file_name="huzhou-layers.kml", mime="application/vnd.google-earth.kml+xml")

@@ -10,6 +10,7 @@ from layers.auth import hash_password
 
 pytestmark = pytest.mark.browser
 PASSWORD = "pw-湖州-test"
+REPO_GEODATA = __import__("pathlib").Path(__file__).resolve().parent.parent / "geodata"
 
 
 @pytest.fixture()
@@ -71,5 +72,46 @@ def test_editor_changes_an_attribute_saves_and_sees_it_on_the_map(editor_app, br
         page.page.locator('[data-testid="stSidebarNav"] a', has_text="Map").click()
         page.map_frame().get_by_text("杭州（已编辑）", exact=True).wait_for(timeout=20000)
         assert page.external_requests == []
+    finally:
+        page.close()
+
+
+def test_editor_moves_a_point_on_the_map_and_saves_the_new_position(editor_app, browser):
+    running, geodata = editor_app
+    page = Page(browser)
+    try:
+        _go_edit(page, running.url)
+        page.page.get_by_label("用户名").fill("wang")
+        page.page.get_by_label("密码").fill(PASSWORD)
+        page.page.get_by_role("button", name="登录").click()
+        page.page.get_by_role("button", name="校验并保存").wait_for(timeout=15000)
+        page.page.get_by_role("combobox", name="图层").click()
+        page.page.get_by_role("option", name="合作城市").click()
+        page.wait_idle()
+        page.page.get_by_role("tab", name="地图编辑").click()
+        editor = page.page.frame_locator('iframe[title*="hz_map_editor"]')
+        markers = editor.locator(".leaflet-marker-icon")
+        markers.first.wait_for(timeout=20000)
+        assert markers.count() == 15
+        editor.locator(".leaflet-draw-edit-edit").click()
+        box = markers.first.bounding_box()
+        frame_box = page.page.locator('iframe[title*="hz_map_editor"]').bounding_box()
+        x, y = frame_box["x"] + box["x"] + box["width"] / 2, frame_box["y"] + box["y"] + box["height"] - 4
+        page.page.mouse.move(x, y)
+        page.page.mouse.down()
+        page.page.mouse.move(x + 30, y + 30, steps=8)
+        page.page.mouse.up()
+        editor.get_by_text("Save", exact=True).click()
+        editor.get_by_role("button", name="应用几何修改").click()
+        page.wait_idle()
+        page.page.get_by_role("button", name="校验并保存").click()
+        page.page.get_by_text("(geometry)").first.wait_for(timeout=15000)
+        saved = json.loads((geodata / "partner_cities.geojson").read_text(encoding="utf-8"))
+        before = json.loads((REPO_GEODATA / "partner_cities.geojson").read_text(encoding="utf-8"))
+        coords = lambda data: {f["properties"]["id"]: f["geometry"]["coordinates"] for f in data["features"]}  # noqa: E731
+        moved = [i for i, c in coords(saved).items() if c != coords(before)[i]]
+        assert len(moved) == 1 and len(coords(saved)) == 15  # one point moved, nothing else touched
+        assert list((geodata / ".history" / "partner_cities").glob("*.json"))
+        assert page.external_requests == [] and page.js_errors == []
     finally:
         page.close()

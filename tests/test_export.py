@@ -153,3 +153,22 @@ def test_offline_basemap_falls_back_with_a_note(tmp_path, monkeypatch):
     request = ExportRequest(layers=["districts"], title="t", date=DATE, basemap="osm")
     result = render_png(request, CATALOGUE, _data(["districts"]), tile_fetch=offline)
     assert Image.open(io.BytesIO(result.png)).size == (1920, 1080)
+
+
+def test_shapefile_zip_and_kml_downloads_read_back(tmp_path):
+    import zipfile
+
+    import pyogrio
+
+    from layers.exporting import kml_bytes, shapefile_zip_bytes
+
+    archive = tmp_path / "x.zip"
+    archive.write_bytes(shapefile_zip_bytes(CATALOGUE, ["districts", "rail_stations"]))
+    names = zipfile.ZipFile(archive).namelist()
+    assert {"districts.shp", "districts.prj", "districts.cpg", "rail_stations.shp"} <= set(names)
+    frame = pyogrio.read_dataframe(f"/vsizip/{archive}/districts.shp")
+    assert len(frame) == 5 and "吴兴区" in set(frame["name_zh"])
+    kml = tmp_path / "x.kml"
+    kml.write_bytes(kml_bytes(CATALOGUE, ["districts", "partner_cities"]))
+    layers = {name for name, _ in pyogrio.list_layers(kml)}
+    assert layers == {"districts", "partner_cities"}
