@@ -131,13 +131,23 @@ def _search(catalogue: Catalogue, registry: LayerRegistry, lang: str) -> Match |
     return match
 
 
-def _feature_names(catalogue: Catalogue, registry: LayerRegistry, lang: str) -> dict[str, str]:
-    """Feature id → name in the UI language, for properties that list other features' ids."""
+def _referenced_names(spec: LayerSpec, data: dict | None, catalogue: Catalogue, registry: LayerRegistry,
+                      lang: str) -> dict[str, str] | None:
+    """Names for the feature ids this layer's properties refer to (e.g. a station's lines) —
+    only the ids actually used, so the browser config stays small."""
+    props = [p for p in spec.properties if p.refers_to]
+    if not props or not data:
+        return None
+    wanted = {v for f in data["features"] for p in props for v in (f["properties"].get(p.name) or [])}
+    layers = {p.refers_to for p in props}
     names: dict[str, str] = {}
-    for spec in catalogue.layers:
-        data = registry.view(spec).data
-        for feature in (data or {}).get("features", []):
-            names[feature["properties"]["id"]] = feature["properties"].get(f"name_{lang}", feature["properties"]["id"])
+    for other in catalogue.layers:
+        if "*" not in layers and other.id not in layers:
+            continue
+        for feature in (registry.view(other).data or {}).get("features", []):
+            fid = feature["properties"]["id"]
+            if fid in wanted:
+                names[fid] = feature["properties"].get(f"name_{lang}", fid)
     return names
 
 
@@ -173,7 +183,6 @@ def _map_page_body() -> None:
 
     groups = []
     drawn: list[LayerSpec] = []
-    ref_names = _feature_names(catalogue, registry, lang) if any(p.refers_to for s in visible for p in s.properties) else None
     for spec in visible:
         view = registry.view(spec)
         if view.findings and not view.url or view.stale:
@@ -186,7 +195,9 @@ def _map_page_body() -> None:
         focus_cfg = ({"id": focus.feature_id, "zoom": focus.zoom, "token": st.session_state["hz_focus_token"]}
                      if focus and focus.layer_id == spec.id else None)
         groups.append(webmap.layer_group(spec, view.url, lang, include=include, focus=focus_cfg,
-                                         gcj=webmap.is_gcj(basemap), ref_names=ref_names, lods=view.lods,
+                                         gcj=webmap.is_gcj(basemap),
+                                         ref_names=_referenced_names(spec, view.data, catalogue, registry, lang),
+                                         lods=view.lods,
                                          feature_count=view.feature_count))
         drawn.append(spec)
 

@@ -94,12 +94,12 @@ def test_editor_moves_a_point_on_the_map_and_saves_the_new_position(editor_app, 
         markers.first.wait_for(timeout=20000)
         assert markers.count() == 15
         editor.locator(".leaflet-draw-edit-edit").click()
-        box = markers.first.bounding_box()
-        frame_box = page.page.locator('iframe[title*="hz_map_editor"]').bounding_box()
-        x, y = frame_box["x"] + box["x"] + box["width"] / 2, frame_box["y"] + box["y"] + box["height"] - 4
+        page.page.wait_for_timeout(300)
+        box = markers.first.bounding_box()  # Playwright gives page coordinates, iframe included
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] - 4
         page.page.mouse.move(x, y)
         page.page.mouse.down()
-        page.page.mouse.move(x + 30, y + 30, steps=8)
+        page.page.mouse.move(x - 30, y + 30, steps=8)
         page.page.mouse.up()
         editor.get_by_text("Save", exact=True).click()
         editor.get_by_role("button", name="应用几何修改").click()
