@@ -28,6 +28,17 @@ def _go_edit(page, url):
     page.wait_idle()
 
 
+def _sign_in_and_open_partner_cities(page, url):
+    _go_edit(page, url)
+    page.page.get_by_label("用户名").fill("wang")
+    page.page.get_by_label("密码").fill(PASSWORD)
+    page.page.get_by_role("button", name="登录").click()
+    page.page.get_by_role("button", name="校验并保存").wait_for(timeout=15000)
+    page.page.get_by_role("combobox", name="图层").click()
+    page.page.get_by_role("option", name="合作城市").click()
+    page.wait_idle()
+
+
 def test_viewer_sees_no_edit_controls_and_wrong_password_is_refused(editor_app, browser):
     running, _ = editor_app
     page = Page(browser)
@@ -48,14 +59,7 @@ def test_editor_changes_an_attribute_saves_and_sees_it_on_the_map(editor_app, br
     running, geodata = editor_app
     page = Page(browser)
     try:
-        _go_edit(page, running.url)
-        page.page.get_by_label("用户名").fill("wang")
-        page.page.get_by_label("密码").fill(PASSWORD)
-        page.page.get_by_role("button", name="登录").click()
-        page.page.get_by_role("button", name="校验并保存").wait_for(timeout=15000)
-        page.page.get_by_role("combobox", name="图层").click()
-        page.page.get_by_role("option", name="合作城市").click()
-        page.wait_idle()
+        _sign_in_and_open_partner_cities(page, running.url)
         page.page.get_by_role("combobox", name="要素").click()
         page.page.get_by_role("option", name="city_hangzhou · 杭州").click()
         page.wait_idle()
@@ -80,14 +84,7 @@ def test_editor_moves_a_point_on_the_map_and_saves_the_new_position(editor_app, 
     running, geodata = editor_app
     page = Page(browser)
     try:
-        _go_edit(page, running.url)
-        page.page.get_by_label("用户名").fill("wang")
-        page.page.get_by_label("密码").fill(PASSWORD)
-        page.page.get_by_role("button", name="登录").click()
-        page.page.get_by_role("button", name="校验并保存").wait_for(timeout=15000)
-        page.page.get_by_role("combobox", name="图层").click()
-        page.page.get_by_role("option", name="合作城市").click()
-        page.wait_idle()
+        _sign_in_and_open_partner_cities(page, running.url)
         page.page.get_by_role("tab", name="地图编辑").click()
         editor = page.page.frame_locator('iframe[title*="hz_map_editor"]')
         markers = editor.locator(".leaflet-marker-icon")
