@@ -206,7 +206,7 @@ def _map_page_body() -> None:
     url_view = st.session_state["hz_url"]
     center = list(url_view.center) if url_view.center else None
     zoom = url_view.zoom
-    out = st_folium(webmap.base_map(catalogue, basemap, lang, tianditu_key), feature_group_to_add=groups,
+    out = st_folium(webmap.base_map(catalogue, basemap, tianditu_key), feature_group_to_add=groups,
                     key="map", center=center, zoom=zoom, returned_objects=["center", "zoom", "bounds"], height=640,
                     use_container_width=True)
     if out and out.get("bounds") and out["bounds"].get("_southWest", {}).get("lat") is not None:

@@ -1,6 +1,6 @@
 """Catalogue + loaded layers → a folium map for the browser, with no CDN.
 
-The base map (tiles, panes, runtime JS) is built once per basemap/language; each
+The base map (tiles, panes, runtime JS) is built once per basemap; each
 visible layer is a small FeatureGroup that only names its data URL. streamlit-folium
 swaps those groups through `feature_group_to_add` without reloading the map, so a
 toggle keeps the view and sends a few hundred bytes instead of the geometry.
@@ -42,12 +42,9 @@ BASEMAPS: dict[str, dict[str, Any] | None] = {
                  "attr": "© 天地图 Tianditu", "subdomains": "01234567", "needs_key": True},
 }
 CANVAS_FROM = 2000  # features; above this a layer draws on one canvas instead of SVG elements
-MEASURE_WORDS = {
-    "zh": {"short": "测量", "title": "测量距离和面积（单击加点，再点按钮结束）", "hint": "单击地图加点",
-           "distance": "距离", "area": "面积"},
-    "en": {"short": "Measure", "title": "Measure distance and area (click to add points, press again to stop)",
-           "hint": "Click the map to add points", "distance": "Distance", "area": "Area"},
-}
+# Bilingual, so the base map does not change (and remount, losing the view) on a language switch.
+MEASURE_WORDS = {"short": "测量 Measure", "title": "测量距离和面积 / Measure distance and area",
+                 "hint": "单击地图加点 / Click to add points", "distance": "距离 Distance", "area": "面积 Area"}
 
 
 def available_basemaps(tianditu_key: str | None) -> list[str]:
@@ -187,8 +184,7 @@ def _use_local_assets(m: folium.Map) -> None:
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
 
 
-def base_map(catalogue: Catalogue, basemap: str = "none", lang: str = "zh",
-             tianditu_key: str | None = None) -> folium.Map:
+def base_map(catalogue: Catalogue, basemap: str = "none", tianditu_key: str | None = None) -> folium.Map:
     if basemap not in available_basemaps(tianditu_key):
         raise ValueError(f"unknown basemap '{basemap}'; choose one of {', '.join(available_basemaps(tianditu_key))}")
     m = folium.Map(location=HUZHOU_CENTER, zoom_start=HUZHOU_ZOOM, tiles=None, control_scale=True,
@@ -202,7 +198,7 @@ def base_map(catalogue: Catalogue, basemap: str = "none", lang: str = "zh",
     m.get_root().header.add_child(Element(_PAGE_CSS), name="hz_css")
     panes = [(pane_name(s), 400 + s.order) for s in catalogue.layers] + [(LABEL_PANE, 650)]
     m.add_child(_Runtime(panes), name="hz_runtime")
-    m.add_child(_Measure(MEASURE_WORDS[lang]), name="hz_measure")
+    m.add_child(_Measure(MEASURE_WORDS), name="hz_measure")
     m.fit_bounds(HUZHOU_BOUNDS)
     return m
 

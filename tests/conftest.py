@@ -33,6 +33,7 @@ class RunningApp:
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, HZ_GEODATA_DIR=str(geodata), **(extra_env or {}))
         env.pop("HZ_EDITORS", None) if not extra_env or "HZ_EDITORS" not in extra_env else None
+        ARTIFACTS.mkdir(exist_ok=True)
         self.log = (ARTIFACTS / f"streamlit-{self.port}.log").open("w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script or REPO / "app.py"),
@@ -111,7 +112,8 @@ class Page:
             route.abort()
 
     def map_frame(self):
-        return self.page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        # .last: while Streamlit swaps a map (basemap change) the old iframe lingers briefly
+        return self.page.frame_locator('iframe[title="streamlit_folium.st_folium"]').last
 
     def map_eval(self, script: str):
         """Run JS inside the map iframe (where streamlit-folium keeps `window.map`)."""

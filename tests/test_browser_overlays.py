@@ -118,7 +118,7 @@ def test_browser_gcj_shift_matches_the_python_transform(app, page):
 def test_measure_tool_reports_distance_and_area(app, page):
     _open(page, app.url)
     frame = page.map_frame()
-    frame.get_by_role("button", name="测量").click()
+    frame.get_by_role("button", name="测量 Measure").click()
     box = page.map_eval("() => { const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }")
     x, y, w, h = box
     map_el = frame.locator("#map_div")

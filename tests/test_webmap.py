@@ -74,6 +74,6 @@ def test_amap_basemap_shifts_layers_and_tianditu_needs_a_key():
     assert is_gcj("amap") and not is_gcj("osm") and not is_gcj("none")
     assert "tianditu" not in available_basemaps(None)
     assert "tianditu" in available_basemaps("k")
-    m = base_map(CATALOGUE, "tianditu", "zh", tianditu_key="SECRET")
+    m = base_map(CATALOGUE, "tianditu", tianditu_key="SECRET")
     assert "tk=SECRET" in m.get_root().render()
     assert available_basemaps(None)[0] == "none"  # the offline default stays the default
