@@ -9,7 +9,7 @@ from pathlib import Path
 from .catalogue import LayerSpec, load_catalogue
 from .findings import ERROR, Finding, LayerError
 from .storage import dumps_canonical, read_geojson, write_geojson
-from .validation import validate_collection
+from .loader import validate_layer_data
 
 
 def _specs_for(files: list[str]) -> list[tuple[LayerSpec, Path]]:
@@ -29,13 +29,11 @@ def _specs_for(files: list[str]) -> list[tuple[LayerSpec, Path]]:
 
 
 def _check(spec: LayerSpec, path: Path) -> list[Finding]:
-    from .loader import district_boundary_wkb
-
     try:
         data = read_geojson(path)
     except LayerError as exc:
         return exc.findings
-    return validate_collection(data, spec, path.name, district_boundary_wkb())
+    return validate_layer_data(spec, data, path.name)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

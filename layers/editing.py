@@ -14,9 +14,8 @@ from typing import Any
 
 from .catalogue import LayerSpec
 from .findings import ERROR, LayerError
-from .loader import file_digest
+from .loader import file_digest, validate_layer_data
 from .storage import atomic_write_text, dumps_canonical, read_geojson
-from .validation import validate_collection
 
 
 class ConflictError(RuntimeError):
@@ -77,7 +76,7 @@ def _stamp() -> str:
 def save_layer(spec: LayerSpec, data: dict[str, Any], base_digest: str, user: str) -> Version:
     """Validate, check for concurrent changes, keep the old version, write atomically."""
     text = dumps_canonical(data)
-    findings = [f for f in validate_collection(json.loads(text), spec, spec.file) if f.severity == ERROR]
+    findings = [f for f in validate_layer_data(spec, json.loads(text)) if f.severity == ERROR]
     if findings:
         raise LayerError(findings)
     now_digest = current_digest(spec)

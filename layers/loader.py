@@ -54,6 +54,12 @@ def _boundary_for(digest: str, path) -> bytes | None:
         return None
 
 
+def validate_layer_data(spec: LayerSpec, data: Any, file_name: str | None = None) -> list[Finding]:
+    """validate_collection with the district boundaries as GCJ-02 reference: the one check
+    the app, the CLI, saves and imports all use."""
+    return validate_collection(data, spec, file_name or spec.file, district_boundary_wkb())
+
+
 def load_layer(spec: LayerSpec) -> LoadedLayer:
     path = spec.path
     try:
@@ -64,7 +70,7 @@ def load_layer(spec: LayerSpec) -> LoadedLayer:
         data = read_geojson(path)
     except LayerError as exc:
         return LoadedLayer(spec, None, exc.findings, digest)
-    findings = validate_collection(data, spec, path.name, district_boundary_wkb())
+    findings = validate_layer_data(spec, data, path.name)
     has_errors = any(f.severity == ERROR for f in findings)
     return LoadedLayer(spec, None if has_errors else data, findings, digest)
 

@@ -19,7 +19,7 @@ from shapely.ops import linemerge, unary_union
 
 from .catalogue import Catalogue
 from .storage import read_geojson, write_geojson
-from .validation import validate_collection
+from .loader import validate_layer_data
 
 HUZHOU_BBOX = (119.23, 30.37, 120.49, 31.18)
 MARGIN_DEG = 0.3  # keep the lines' approach to neighbouring nodes
@@ -105,7 +105,7 @@ def import_osm(extract: Path, catalogue: Catalogue, write: bool = True) -> Impor
             import json
 
             clean = json.loads(json.dumps(data))
-            problems = [f for f in validate_collection(clean, spec) if f.severity == "error"]
+            problems = [f for f in validate_layer_data(spec, clean) if f.severity == "error"]
             if problems:
                 raise ValueError("import would break the layer:\n" + "\n".join(map(str, problems)))
             write_geojson(spec.path, clean)

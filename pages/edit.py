@@ -15,7 +15,7 @@ from layers.editing import ConflictError, list_versions, load_for_edit, rebase, 
 from layers.findings import LayerError
 from layers.importing import DECLARABLE_CRS, MAX_UPLOAD_BYTES, UploadError, merge, read_upload
 from layers.tables import attribute_table
-from layers.validation import validate_collection
+from layers.loader import validate_layer_data
 from pages.components import map_editor
 
 
@@ -176,7 +176,7 @@ def _import_tab(spec: LayerSpec, work: dict) -> None:
     st.subheader(T["preview"])
     st.dataframe(pd.DataFrame([f["properties"] for f in result.collection["features"]]), use_container_width=True)
     merged = merge(work["data"], result.collection, mode)
-    findings = validate_collection(json.loads(json.dumps(merged)), spec, spec.file)
+    findings = validate_layer_data(spec, json.loads(json.dumps(merged)))
     st.subheader(T["findings"])
     st.code("\n".join(map(str, findings)) or T["clean"], language=None)
     if st.button(T["use"], key=f"use_{spec.id}"):
