@@ -17,11 +17,11 @@ import numpy as np
 from PIL import Image
 from pyproj import Transformer
 
+from .basemaps import BASEMAPS, tile_url
+
 TILE = 256
-SOURCES = {
-    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"),
-    "carto": ("https://a.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png", "© OpenStreetMap contributors © CARTO"),
-}
+# The basemaps PNG export offers (defined once, with the web map's, in layers/basemaps.py).
+SOURCES = ("osm", "carto")
 Fetcher = Callable[[str], bytes]
 
 
@@ -43,7 +43,7 @@ def _tile(source: str, z: int, x: int, y: int, fetch: Fetcher) -> Image.Image:
     path = cache_dir() / source / str(z) / str(x) / f"{y}.png"
     if not path.exists():
         try:
-            data = fetch(SOURCES[source][0].format(z=z, x=x, y=y))
+            data = fetch(tile_url(source, x, y, z))
         except OSError as exc:
             raise TileError(f"cannot fetch {source} tiles ({exc}); exporting without a basemap") from exc
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,4 +88,4 @@ def warped_basemap(source: str, extent_m: tuple[float, float, float, float], siz
 
 
 def attribution(source: str) -> str:
-    return SOURCES[source][1]
+    return BASEMAPS[source]["attr"]

@@ -15,6 +15,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from .assets import LEAFLET_CSS, LEAFLET_JS, publish_runtime
+from .basemaps import BASEMAPS
 from .catalogue import Catalogue, LayerSpec
 from .i18n import STRINGS
 
@@ -25,22 +26,6 @@ HUZHOU_ZOOM = 9
 LABEL_PANE = "hz-labels"
 RUNTIME_SOURCE = Path(__file__).parent / "js" / "runtime.js"
 
-# Basemaps other than "none" are optional online extras; "none" is the offline default.
-BASEMAPS: dict[str, dict[str, Any] | None] = {
-    "none": None,
-    "osm": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-            "attr": "© OpenStreetMap contributors"},
-    "carto": {"url": "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-              "attr": "© OpenStreetMap contributors © CARTO"},
-    # Amap tiles are in GCJ-02: layers drawn over them are shifted (layer_config gcj=True).
-    "amap": {"url": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
-             "attr": "© 高德地图 AutoNavi", "subdomains": "1234", "gcj": True},
-    # Tianditu needs a key (HZ_TIANDITU_KEY or Streamlit secret tianditu_key); {key} is filled in.
-    "tianditu": {"url": "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-                        "&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
-                        "&TILECOL={x}&tk={key}",
-                 "attr": "© 天地图 Tianditu", "subdomains": "01234567", "needs_key": True},
-}
 CANVAS_FROM = 2000  # features; above this a layer draws on one canvas instead of SVG elements
 # Bilingual, so the base map does not change (and remount, losing the view) on a language switch.
 MEASURE_WORDS = {"short": "测量 Measure", "title": "测量距离和面积 / Measure distance and area",
