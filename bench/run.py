@@ -136,7 +136,7 @@ def _wait(page, predicate, timeout=120.0):
     while time.time() < deadline:
         if predicate():
             return
-        page.wait_for_timeout(10)
+        page.wait_for_timeout(5)
     raise TimeoutError("condition not reached")
 
 
@@ -155,18 +155,24 @@ def measure_app(browser, app: RunningApp, ours: bool, expected: int, log: Path, 
             _wait(probe.page, lambda: frame.evaluate(_count_js()) >= expected)
         firsts.append(time.perf_counter() - start)
         probe.page.wait_for_timeout(1000)
-        sidebar = probe.page.locator('[data-testid="stSidebar"]')
+        frame = probe.frame() if ours else frame  # Streamlit may have swapped the iframe meanwhile
+        # dispatch_event: the click itself, without Playwright's actionability waits, the same
+        # way for both apps. Ours: the layer panel component in the sidebar; baseline: st.checkbox.
+        if ours:
+            switch = probe.page.frame_locator('iframe[title*="hz_layer_panel"]').get_by_text(TOGGLE_LAYER[1], exact=True)
+        else:
+            switch = probe.page.locator('[data-testid="stSidebar"]').get_by_label(TOGGLE_LAYER[1], exact=True)
         for turn_on in (True, False):
             log.write_text("")
             before = probe.bytes
             start = time.perf_counter()
-            sidebar.get_by_text(TOGGLE_LAYER[1], exact=True).click()
+            switch.dispatch_event("click")
             if ours:
                 selector = f".leaflet-hz-{TOGGLE_LAYER[0]}-pane path"
                 if turn_on:
-                    _wait(probe.page, lambda: probe.frame().evaluate(f"() => document.querySelectorAll('{selector}').length") > 0)
+                    _wait(probe.page, lambda: frame.evaluate(f"() => document.querySelectorAll('{selector}').length") > 0)
                 else:
-                    _wait(probe.page, lambda: probe.frame().evaluate(f"() => document.querySelectorAll('{selector}').length") == 0)
+                    _wait(probe.page, lambda: frame.evaluate(f"() => document.querySelectorAll('{selector}').length") == 0)
             else:
                 target = expected + 1 if turn_on else expected
                 _wait(probe.page, lambda: _safe_count(probe) == target)

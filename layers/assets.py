@@ -8,9 +8,11 @@ so browsers cache each version once and an edited file gets a new URL.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from .paths import STATIC_DIR, STATIC_URL
 
 VENDOR_DIR = STATIC_DIR / "vendor"
 LAYER_DATA_DIR = STATIC_DIR / "layers"
+STALE_AFTER_SECONDS = 3600
 
 # (file inside django-leaflet's static/leaflet/, name under static/vendor/leaflet/)
 _LEAFLET_FILES = [
@@ -66,20 +69,22 @@ def ensure_vendor_assets() -> Path:
     return target_dir
 
 
-def publish_runtime(source: Path) -> str:
-    """Our own map runtime, served as a static file under a content-hashed name (cached by
-    browsers, and not re-sent inside every Streamlit rerun)."""
-    import hashlib
-
-    text = source.read_bytes()
-    name = f"runtime.{hashlib.sha256(text).hexdigest()[:12]}.js"
+def publish_hashed(stem: str, suffix: str, content: bytes) -> str:
+    """Serve `content` under static/hz/<stem>.<hash><suffix>: cached by browsers, re-fetched
+    only when it changes, and never re-sent inside a Streamlit rerun."""
+    name = f"{stem}.{hashlib.sha256(content).hexdigest()[:12]}{suffix}"
     target = STATIC_DIR / "hz" / name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(text)
+        tmp.write_bytes(content)
         tmp.replace(target)
     return f"{STATIC_URL}/hz/{name}"
+
+
+def publish_runtime(source: Path) -> str:
+    """Our own browser code (runtime.js), published under a content-hashed name."""
+    return publish_hashed(source.stem, source.suffix, source.read_bytes())
 
 
 def publish_layer_data(layer_id: str, digest: str, data: dict[str, Any]) -> str:
@@ -91,8 +96,10 @@ def publish_layer_data(layer_id: str, digest: str, data: dict[str, Any]) -> str:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         tmp.replace(path)
+        # Other versions of this copy (not another layer's, nor this layer's LOD copies) go once
+        # they are old: a browser that loaded the page a moment ago may still fetch them.
+        cutoff = time.time() - STALE_AFTER_SECONDS
         for stale in LAYER_DATA_DIR.glob(f"{layer_id}.*.geojson"):
-            # other versions of this copy only (not another layer's, nor this layer's LOD copies)
-            if stale != path and stale.name.count(".") == path.name.count("."):
+            if stale != path and stale.name.count(".") == path.name.count(".") and stale.stat().st_mtime < cutoff:
                 stale.unlink(missing_ok=True)
     return f"{STATIC_URL}/layers/{name}"

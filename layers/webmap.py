@@ -1,9 +1,10 @@
 """Catalogue + loaded layers → a folium map for the browser, with no CDN.
 
-The base map (tiles, panes, runtime JS) is built once per basemap; each
-visible layer is a small FeatureGroup that only names its data URL. streamlit-folium
-swaps those groups through `feature_group_to_add` without reloading the map, so a
-toggle keeps the view and sends a few hundred bytes instead of the geometry.
+The base map (tiles, panes, runtime JS) depends only on the basemap. What to draw travels in
+one small "state" FeatureGroup (streamlit-folium swaps it through `feature_group_to_add`
+without reloading the map): the URL of every layer's published configuration, the visible
+set with its sequence number, filters and a search focus. The runtime in the browser draws
+from that, and the layer panel switches layers directly (docs/decisions/0006).
 """
 from __future__ import annotations
 
@@ -25,8 +26,10 @@ HUZHOU_CENTER = [30.78, 119.86]
 HUZHOU_ZOOM = 9
 LABEL_PANE = "hz-labels"
 RUNTIME_SOURCE = Path(__file__).parent / "js" / "runtime.js"
+DENSE_POINTS_SOURCE = Path(__file__).parent / "js" / "dense_points.js"
 
 CANVAS_FROM = 2000  # features; above this a layer draws on one canvas instead of SVG elements
+PREFETCH_UP_TO = 5000  # features; smaller layers are fetched while the browser is idle, so switching them on is instant
 # Bilingual, so the base map does not change (and remount, losing the view) on a language switch.
 MEASURE_WORDS = {"short": "测量 Measure", "title": "测量距离和面积 / Measure distance and area",
                  "hint": "单击地图加点 / Click to add points", "distance": "距离 Distance", "area": "面积 Area"}
@@ -61,6 +64,10 @@ _PAGE_CSS = """
 .hz-measure a { width: auto !important; padding: 0 6px; font-size: 12px; }
 .hz-measure-on a { background: #fdebd0; }
 .hz-measure-out { background: #fff; padding: 2px 6px; font-size: 12px; white-space: nowrap; }
+.hz-legend { background: rgba(255,255,255,0.92); padding: 6px 8px; border-radius: 4px; font-size: 12px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-height: 300px; overflow-y: auto; line-height: 1.5; }
+.hz-legend-title { font-weight: 600; margin-bottom: 2px; }
+.hz-legend-item { display: flex; gap: 6px; align-items: center; white-space: nowrap; }
 </style>
 """
 
@@ -104,19 +111,19 @@ window.hz.measureControl({{ this._parent.get_name() }}, {{ this.words | tojson }
         self.words = words
 
 
-class CatalogueLayer(MacroElement):
-    """One catalogue layer drawn from its published data URL by window.hz.layer."""
+class MapState(MacroElement):
+    """Hands the map's state to window.hz.sync (runtime.js) on the map itself."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = window.hz.layer({{ this._parent.get_name() }}, {{ this.config | tojson }});
+window.hz.sync({{ this._parent._parent.get_name() }}, {{ this.state | tojson }});
 {% endmacro %}
 """)
 
-    def __init__(self, config: dict[str, Any]):
+    def __init__(self, state: dict[str, Any]):
         super().__init__()
-        self._name = "CatalogueLayer"
-        self.config = config
+        self._name = "MapState"
+        self.state = state
 
 
 def _field_pairs(spec: LayerSpec, fields: tuple[str, ...], lang: str) -> list[list[str]]:
@@ -139,8 +146,7 @@ def value_labels(spec: LayerSpec, lang: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def layer_config(spec: LayerSpec, url: str, lang: str, include: list[str] | None = None,
-                 focus: dict[str, Any] | None = None, gcj: bool = False,
+def layer_config(spec: LayerSpec, url: str, lang: str, gcj: bool = False,
                  ref_names: dict[str, str] | None = None, lods: tuple = (),
                  feature_count: int = 0) -> dict[str, Any]:
     style_by = [{"property": rule["property"],
@@ -157,15 +163,21 @@ def layer_config(spec: LayerSpec, url: str, lang: str, include: list[str] | None
         "popup": _field_pairs(spec, spec.popup, lang),
         "value_labels": {**value_labels(spec, lang),
                          **{p.name: ref_names for p in spec.properties if p.refers_to and ref_names}},
-        "include": include, "focus": focus, "gcj": gcj,
+        "include": None, "focus": None, "gcj": gcj,  # include/focus: set per view by runtime.js
         "lods": [list(lod) for lod in lods], "canvas": feature_count > CANVAS_FROM,
+        "prefetch": feature_count <= PREFETCH_UP_TO and not lods,
     }
+
+
+def runtime_url() -> str:
+    return publish_runtime(RUNTIME_SOURCE)
 
 
 def _use_local_assets(m: folium.Map) -> None:
     # folium's defaults point at public CDNs (Leaflet, jQuery, Bootstrap...). The map
     # needs Leaflet only; serve it from /app/static so it works on a closed intranet.
-    m.default_js = [("leaflet", LEAFLET_JS), ("hz_runtime", publish_runtime(RUNTIME_SOURCE))]
+    m.default_js = [("leaflet", LEAFLET_JS), ("hz_runtime", runtime_url()),
+                    ("hz_dense_points", publish_runtime(DENSE_POINTS_SOURCE))]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
 
 
@@ -188,11 +200,14 @@ def base_map(catalogue: Catalogue, basemap: str = "none", tianditu_key: str | No
     return m
 
 
-def layer_group(spec: LayerSpec, url: str, lang: str, **options: Any) -> folium.FeatureGroup:
-    """options: include (ids to show), focus ({id, zoom, token}: fly there and open its popup once),
-    gcj (shift for Amap), ref_names (feature id → name, for properties that refer to features)."""
-    group = folium.FeatureGroup(name=spec.title(lang), control=False)
-    group.add_child(CatalogueLayer(layer_config(spec, url, lang, **options)))
+def state_group(config_url: str, visible: dict[str, Any], channel: str,
+                include: dict[str, list[str]] | None = None, focus: dict[str, Any] | None = None) -> folium.FeatureGroup:
+    """visible: {"visible": [ids], "seq": n} (layers/layerstate.py); channel: the BroadcastChannel
+    the layer panel speaks on; include: layer id → feature ids passing the filters (None: no
+    filter); focus: {layer, id, zoom, token}: fly there and open its popup once per token."""
+    group = folium.FeatureGroup(name="hz-state", control=False)
+    group.add_child(MapState({"config_url": config_url, **visible, "channel": channel,
+                              "include": include, "focus": focus}))
     return group
 
 

@@ -8,3 +8,6 @@ from layers.paths import PACKAGE_DIR
 
 # Geometry editor (Leaflet + Leaflet.draw served from /app/static): see layers/js/editor/.
 map_editor = components.declare_component("hz_map_editor", path=str(PACKAGE_DIR / "js" / "editor"))
+
+# Layer switches in the sidebar that act on the map in the browser: see layers/js/panel/.
+layer_panel = components.declare_component("hz_layer_panel", path=str(PACKAGE_DIR / "js" / "panel"))

@@ -123,6 +123,10 @@ class Page:
     def sidebar(self):
         return self.page.locator('[data-testid="stSidebar"]')
 
+    def panel(self):
+        """The layer panel component in the sidebar (layers/js/panel/)."""
+        return self.page.frame_locator('iframe[title*="hz_layer_panel"]')
+
     def wait_idle(self, timeout: float = 30000) -> None:
         """Wait until Streamlit has finished the current script run (its status widget goes away)."""
         self.page.wait_for_timeout(300)

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 def test_export_page_previews_and_offers_png(app, page, artifacts):
     page.page.goto(app.url)
     page.map_frame().locator(".leaflet-hz-districts-pane path").first.wait_for(timeout=30000)
-    page.sidebar().get_by_text("合作城市", exact=True).click()  # the export takes what the map shows
+    page.panel().get_by_text("合作城市", exact=True).click()  # the export takes what the map shows
     page.page.wait_for_timeout(1500)
     page.page.locator('[data-testid="stSidebarNav"] a', has_text="Export").click()
     page.page.get_by_text("导出地图").first.wait_for(timeout=15000)

@@ -31,12 +31,12 @@ def test_map_draws_five_districts_offline(app, page, artifacts):
 def test_switching_a_layer_off_removes_it(app, page):
     _open(page, app.url)
     frame = page.map_frame()
-    page.sidebar().get_by_text("湖州五区县", exact=True).click()
+    page.panel().get_by_text("湖州五区县", exact=True).click()
     frame.locator(DISTRICT_PATHS).first.wait_for(state="detached", timeout=15000)
     assert frame.locator(DISTRICT_PATHS).count() == 0
     # the other layers are still there
     assert frame.locator(".leaflet-hz-context_counties-pane path.leaflet-interactive").count() > 0
-    page.sidebar().get_by_text("湖州五区县", exact=True).click()
+    page.panel().get_by_text("湖州五区县", exact=True).click()
     frame.locator(DISTRICT_PATHS).first.wait_for(timeout=15000)
     assert frame.locator(DISTRICT_PATHS).count() == 5
     assert page.external_requests == []
@@ -46,7 +46,7 @@ def test_switching_a_layer_off_removes_it(app, page):
 def test_english_switch_relabels_ui_and_map(app, page):
     _open(page, app.url)
     page.sidebar().get_by_text("English", exact=True).click()
-    page.page.get_by_text("Huzhou districts and counties").first.wait_for(timeout=15000)
+    page.panel().get_by_text("Huzhou districts and counties").first.wait_for(timeout=15000)
     frame = page.map_frame()
     frame.get_by_text("Anji County", exact=True).wait_for(timeout=15000)
     assert page.js_errors == []

@@ -29,21 +29,50 @@ def test_overlay_toggle_draws_and_removes_it_and_keeps_the_view(app, page, artif
     page.page.wait_for_timeout(1500)
     page.wait_idle()
     before = _view(page)
-    page.sidebar().get_by_text("一带（金腰带）", exact=True).click()
+    page.panel().get_by_text("一带（金腰带）", exact=True).click()
     page.map_frame().locator(BELT).first.wait_for(timeout=15000)
     page.wait_idle()
     assert _view(page) == pytest.approx(before, abs=1e-6)
     page.page.screenshot(path=str(artifacts / "overlay_golden_belt.png"))
-    page.sidebar().get_by_text("一带（金腰带）", exact=True).click()
+    page.panel().get_by_text("一带（金腰带）", exact=True).click()
     page.map_frame().locator(BELT).first.wait_for(state="detached", timeout=15000)
     page.wait_idle()
     assert _view(page) == pytest.approx(before, abs=1e-6)
     assert page.external_requests == [] and page.js_errors == []
 
 
+def test_toggle_acts_in_the_browser_then_tells_python(app, page):
+    """The map draws the layer from the panel's message alone (same page, same map, no
+    server round trip needed); the URL catches up afterwards through the ordinary rerun."""
+    _open(page, app.url)
+    page.map_eval("() => { window.hzMarker = 'kept'; }")
+    legend = page.map_frame().locator(".hz-legend")
+    assert "一带（金腰带）" not in legend.inner_text()
+    # The runtime prefetches small layers while idle; make sure this one is in, then cut the
+    # network (websocket included): whatever happens now cannot come from the server.
+    assert page.map_eval(
+        "() => window.hz.fetchOnce(window.hz.view.configs.layers.overlay_2024_belt.url).then(d => d.features.length)") > 0
+    page.page.evaluate("() => { window.__hzOffline = true; }")
+    page.context.set_offline(True)
+    try:
+        page.panel().get_by_text("一带（金腰带）", exact=True).click()
+        page.map_frame().locator(BELT).first.wait_for(timeout=5000)
+        assert "一带（金腰带）" in legend.inner_text()
+    finally:
+        page.context.set_offline(False)
+    assert page.map_eval("() => window.hzMarker") == "kept"
+    assert page.page.evaluate("() => window.__hzOffline") is True  # the page was not reloaded
+
+
+def test_url_follows_a_panel_toggle(app, page):
+    _open(page, app.url)
+    page.panel().get_by_text("一带（金腰带）", exact=True).click()
+    page.page.wait_for_function("() => location.search.includes('overlay_2024_belt')", timeout=15000)
+
+
 def test_whole_plan_switches_on_in_one_click(app, page):
     _open(page, app.url)
-    group = page.sidebar().get_by_role("button", name="全部显示").first  # first overlay group: 2024 plan
+    group = page.panel().get_by_role("button", name="全部显示").first  # first overlay group: 2024 plan
     group.click()
     for pane in ("overlay_2024_belt", "overlay_2024_cores", "overlay_2024_zones"):
         page.map_frame().locator(f".leaflet-hz-{pane}-pane .leaflet-interactive").first.wait_for(timeout=15000)

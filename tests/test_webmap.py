@@ -5,7 +5,7 @@ import re
 
 from layers.assets import LEAFLET_JS, ensure_vendor_assets
 from layers.catalogue import load_catalogue
-from layers.webmap import base_map, layer_config, layer_group, standalone_html
+from layers.webmap import base_map, layer_config, standalone_html, state_group
 
 CATALOGUE = load_catalogue()
 
@@ -14,9 +14,12 @@ def _html(groups=()):
     return standalone_html(base_map(CATALOGUE), list(groups))
 
 
+def _state(config_url="/app/static/hz/mapconfig.zh.x.json", **extra):
+    return state_group(config_url, {"visible": ["districts"], "seq": 1}, "hz-layers-test", **extra)
+
+
 def test_no_script_or_stylesheet_comes_from_outside():
-    spec = CATALOGUE.get("districts")
-    page = _html([layer_group(spec, "/app/static/layers/x.geojson", "zh")])
+    page = _html([_state()])
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
     assert external == []
     assert LEAFLET_JS in page
@@ -34,11 +37,11 @@ def test_vendor_assets_come_from_the_installed_package():
     assert (target / "leaflet.js").read_text(encoding="utf-8").lstrip().startswith("/* @preserve")
 
 
-def test_layer_titles_cannot_break_out_of_the_script():
-    spec = CATALOGUE.get("partner_cities")
-    group = layer_group(spec, "/app/static/layers/</script><script>alert(1)</script>.geojson", "zh")
+def test_state_text_cannot_break_out_of_the_script():
+    group = _state(focus={"layer": "x", "id": "</script><script>alert(1)</script>", "zoom": 12, "token": 1})
     page = _html([group])
     assert "<script>alert(1)" not in page
+    assert "window.hz.sync(" in page
 
 
 def test_tooltips_use_the_chosen_language():

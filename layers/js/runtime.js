@@ -87,8 +87,8 @@
     const c = cfg.gcj ? toGcj(coords[0], coords[1]) : coords;
     return L.latLng(c[1], c[0]);
   }
-  // streamlit-folium removes and re-creates every layer group on each change; keep the
-  // built groups by configuration so an unchanged layer is re-attached, not rebuilt.
+  // Built groups are kept by configuration, so switching a layer back on re-attaches it
+  // instead of rebuilding it.
   const built = {};
   function layer(parent, cfg) {
     const key = JSON.stringify(cfg);
@@ -97,6 +97,7 @@
       return built[key];
     }
     const group = L.featureGroup();
+    group.hzKey = key;
     built[key] = group;
     const include = cfg.include ? new Set(cfg.include) : null;
     const options = {
@@ -116,7 +117,8 @@
     };
     // Thousands of features: one canvas instead of one SVG element each.
     if (cfg.canvas) { options.renderer = L.canvas({pane: cfg.pane, padding: 0.2}); }
-    const shapes = L.geoJSON(null, options);
+    // Thousands of points: one canvas, batched (dense_points.js), no object per point.
+    const shapes = cfg.canvas && cfg.geometry === 'Point' ? new window.hz.DensePoints(cfg) : L.geoJSON(null, options);
     group.addLayer(shapes);
     group.hzConfig = cfg;
     // Point labels crowd at city scale: show them only from label_min_zoom on.
@@ -160,6 +162,7 @@
     function focusOn() {
       if (!cfg.focus || window.hzLastFocus === cfg.focus.token) { return; }
       window.hzLastFocus = cfg.focus.token;
+      if (shapes.focus) { shapes.focus(cfg.focus.id, cfg.focus.zoom); return; }
       shapes.eachLayer(function (l) {
         if (l.hzId !== cfg.focus.id || !group._map) { return; }
         const map = group._map;
@@ -183,6 +186,131 @@
     group.on('remove', function () { if (group.hzMap) { group.hzMap.off('zoomend', onZoom); } });
     parent.addLayer(group);
     return group;
+  }
+
+  // Which layers are on: decided by the layer panel (over a BroadcastChannel, no server round
+  // trip) and by Python (shared links, search) through sync(); the newest decision by sequence
+  // number wins (docs/decisions/0006).
+  const view = {map: null, configs: null, configUrl: null, visible: [], seq: -1,
+                include: null, focus: null, shown: {}, legend: null, channel: null};
+  function configFor(id) {
+    const base = view.configs && view.configs.layers[id];
+    if (!base || !base.url) { return null; }
+    return Object.assign({}, base, {
+      include: view.include && view.include[id] ? view.include[id] : null,
+      focus: view.focus && view.focus.layer === id ? view.focus : null,
+    });
+  }
+  function apply() {
+    if (!view.map || !view.configs) { return; }
+    const wanted = new Set(view.visible);
+    Object.keys(view.shown).forEach(function (id) {
+      const cfg = configFor(id);
+      if (!wanted.has(id) || !cfg || view.shown[id].hzKey !== JSON.stringify(cfg)) {
+        view.map.removeLayer(view.shown[id]);
+        delete view.shown[id];
+      }
+    });
+    view.configs.order.forEach(function (id) {
+      const cfg = configFor(id);
+      if (wanted.has(id) && cfg && !view.shown[id]) { view.shown[id] = layer(view.map, cfg); }
+    });
+    drawLegend();
+    prefetchLater();
+  }
+  // Once the map is drawn, fetch the other small layers in the background: switching one on
+  // then only builds it from memory.
+  let prefetching = null;
+  function prefetchLater() {
+    if (prefetching) { return; }
+    prefetching = setTimeout(function () {
+      view.configs.order.forEach(function (id) {
+        const cfg = view.configs.layers[id];
+        if (cfg.url && cfg.prefetch) { fetchOnce(cfg.url).catch(function () {}); }
+      });
+    }, 800);
+  }
+  function setVisible(visible, seq) {
+    if (!Array.isArray(visible) || !(seq > view.seq)) { return false; }
+    view.visible = visible.slice();
+    view.seq = seq;
+    apply();
+    return true;
+  }
+  function sync(map, state) {
+    view.map = map;
+    if (state.channel && !view.channel && window.BroadcastChannel) {
+      view.channel = new BroadcastChannel(state.channel);
+      view.channel.onmessage = function (e) { if (e.data) { setVisible(e.data.visible, e.data.seq); } };
+    }
+    view.include = state.include || null;
+    view.focus = state.focus || null;
+    if (state.seq > view.seq) { view.visible = state.visible.slice(); view.seq = state.seq; }
+    const url = state.config_url;
+    return fetchOnce(url).then(function (configs) {
+      if (url !== state.config_url) { return; }
+      view.configs = configs;
+      view.configUrl = url;
+      apply();
+    }).catch(function (err) { console.error('map configuration failed: ' + err.message); });
+  }
+  // Legend drawn from the same configuration, so it follows a toggle at once.
+  function swatch(geometry, style) {
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('width', '24');
+    svg.setAttribute('height', '16');
+    let shape;
+    if (geometry === 'Point') {
+      shape = document.createElementNS(ns, 'circle');
+      shape.setAttribute('cx', '12'); shape.setAttribute('cy', '8'); shape.setAttribute('r', '5');
+      shape.setAttribute('fill', style.fillColor || '#fff');
+    } else if (geometry === 'LineString') {
+      shape = document.createElementNS(ns, 'line');
+      shape.setAttribute('x1', '1'); shape.setAttribute('y1', '8'); shape.setAttribute('x2', '23'); shape.setAttribute('y2', '8');
+      if (style.dashArray) { shape.setAttribute('stroke-dasharray', style.dashArray); }
+    } else {
+      shape = document.createElementNS(ns, 'rect');
+      shape.setAttribute('x', '2'); shape.setAttribute('y', '2'); shape.setAttribute('width', '20'); shape.setAttribute('height', '12');
+      shape.setAttribute('fill', style.fillColor || 'none');
+      shape.setAttribute('fill-opacity', String(style.fillOpacity === undefined ? 0.4 : style.fillOpacity));
+    }
+    shape.setAttribute('stroke', style.color || '#333');
+    shape.setAttribute('stroke-width', String(geometry === 'LineString' ? (style.weight || 2) : 1.5));
+    svg.appendChild(shape);
+    return svg;
+  }
+  function drawLegend() {
+    if (!view.legend) {
+      const Legend = L.Control.extend({
+        options: {position: 'bottomright'},
+        onAdd: function () {
+          const box = L.DomUtil.create('div', 'hz-legend');
+          L.DomEvent.disableClickPropagation(box);
+          L.DomEvent.disableScrollPropagation(box);
+          return box;
+        },
+      });
+      view.legend = new Legend().addTo(view.map);
+    }
+    const box = view.legend.getContainer();
+    box.replaceChildren();
+    const ids = view.configs.order.filter(function (id) { return view.shown[id]; });
+    box.style.display = ids.length ? '' : 'none';
+    const head = document.createElement('div');
+    head.className = 'hz-legend-title';
+    head.textContent = view.configs.legend_title;
+    box.appendChild(head);
+    ids.forEach(function (id) {
+      const cfg = view.configs.layers[id];
+      const row = document.createElement('div');
+      row.className = 'hz-legend-item';
+      row.appendChild(swatch(cfg.geometry, cfg.style));
+      const name = document.createElement('span');
+      name.textContent = cfg.title;
+      row.appendChild(name);
+      box.appendChild(row);
+    });
   }
 
   // Measure tool: click points, read the length (and the area once three points are set).
@@ -253,5 +381,7 @@
     }
     return Math.abs(total * R * R / 2);
   }
-  window.hz = {layer: layer, fetchOnce: fetchOnce, measureControl: measureControl, toGcj: toGcj};
+  window.hz = {layer: layer, fetchOnce: fetchOnce, measureControl: measureControl, toGcj: toGcj,
+               sync: sync, setVisible: setVisible, swatch: swatch, view: view,
+               table: table, styleFor: styleFor, latLngOf: latLngOf};
 })();

@@ -1,0 +1,93 @@
+// The layer panel in the sidebar (component protocol v1, no build step). A click shows or
+// hides the layer in the map at once, over a BroadcastChannel to the map's runtime, and then
+// tells Python, which keeps the URL and the other pages in step (docs/decisions/0006).
+(function () {
+  'use strict';
+  let built = null, channel = null, seq = -1, boxes = {}, runtimeReady = null;
+
+  function send(type, extra) {
+    window.parent.postMessage(Object.assign({isStreamlitMessage: true, type: type}, extra || {}), '*');
+  }
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      const s = document.createElement('script');
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error('cannot load ' + src)); };
+      document.head.appendChild(s);
+    });
+  }
+  function visibleNow() {
+    return Object.keys(boxes).filter(function (id) { return boxes[id].checked; });
+  }
+  function decide() {
+    seq = Math.max(Date.now(), seq + 1);
+    const message = {visible: visibleNow(), seq: seq};
+    if (channel) { channel.postMessage(message); }
+    send('streamlit:setComponentValue', {value: message, dataType: 'json'});
+  }
+  function build(args) {
+    const root = document.getElementById('panel');
+    root.replaceChildren();
+    boxes = {};
+    args.groups.forEach(function (group) {
+      const head = document.createElement('h3');
+      head.textContent = group.title;
+      root.appendChild(head);
+      if (group.bulk) {
+        // A whole plan framework on or off in one click.
+        const bar = document.createElement('div');
+        bar.className = 'bulk';
+        [[args.words.show_all, true], [args.words.hide_all, false]].forEach(function (pair) {
+          const button = document.createElement('button');
+          button.type = 'button';
+          button.textContent = pair[0];
+          button.addEventListener('click', function () {
+            group.layers.forEach(function (l) { boxes[l.id].checked = pair[1]; });
+            decide();
+          });
+          bar.appendChild(button);
+        });
+        root.appendChild(bar);
+      }
+      group.layers.forEach(function (l) {
+        const row = document.createElement('label');
+        row.title = l.help || '';
+        if (l.broken) { row.className = 'broken'; }
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.addEventListener('change', decide);
+        boxes[l.id] = box;
+        row.appendChild(box);
+        row.appendChild(window.hz.swatch(l.geometry, l.style));
+        const name = document.createElement('span');
+        name.textContent = l.title;
+        row.appendChild(name);
+        root.appendChild(row);
+      });
+    });
+  }
+  function check(visible) {
+    const on = new Set(visible);
+    Object.keys(boxes).forEach(function (id) { boxes[id].checked = on.has(id); });
+  }
+  window.addEventListener('message', function (event) {
+    const data = event.data || {};
+    if (data.type !== 'streamlit:render') { return; }
+    const args = data.args;
+    if (!runtimeReady) { runtimeReady = loadScript(args.runtime_js); }
+    runtimeReady.then(function () {
+      if (!channel && window.BroadcastChannel) { channel = new BroadcastChannel(args.channel); }
+      const key = JSON.stringify([args.groups, args.words]);
+      const rebuilt = key !== built;
+      if (rebuilt) { built = key; build(args); }
+      // Python's view wins only if it is newer than the last click here.
+      if (args.visible.seq > seq || rebuilt) {
+        seq = Math.max(seq, args.visible.seq);
+        check(args.visible.visible);
+      }
+      send('streamlit:setFrameHeight', {height: document.documentElement.scrollHeight});
+    }).catch(function (err) { console.error(err.message); });
+  });
+  send('streamlit:componentReady', {apiVersion: 1});
+})();

@@ -1,0 +1,59 @@
+"""Every layer's browser configuration in one published JSON, so the map can draw any layer
+the user switches on without asking the server (docs/decisions/0006)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import i18n
+from .assets import publish_hashed
+from .catalogue import Catalogue, LayerSpec
+from .session import LayerRegistry, LayerView
+from .webmap import layer_config
+
+_published: dict[tuple, str] = {}
+
+
+def referenced_names(spec: LayerSpec, data: dict | None, catalogue: Catalogue,
+                     views: dict[str, LayerView], lang: str) -> dict[str, str] | None:
+    """Names for the feature ids this layer's properties refer to (e.g. a station's lines):
+    only the ids actually used, so the configuration stays small."""
+    props = [p for p in spec.properties if p.refers_to]
+    if not props or not data:
+        return None
+    wanted = {v for f in data["features"] for p in props for v in (f["properties"].get(p.name) or [])}
+    targets = {p.refers_to for p in props}
+    names: dict[str, str] = {}
+    for other in catalogue.layers:
+        if "*" not in targets and other.id not in targets:
+            continue
+        for feature in (views[other.id].data or {}).get("features", []):
+            fid = feature["properties"]["id"]
+            if fid in wanted:
+                names[fid] = feature["properties"].get(f"name_{lang}", fid)
+    return names
+
+
+def map_config(catalogue: Catalogue, views: dict[str, LayerView], lang: str, gcj: bool) -> dict[str, Any]:
+    """{order: ids in draw order, layers: {id: config + title}, legend_title}. Layers that failed
+    to load have url None: listed, not drawn."""
+    layers = {}
+    for spec in sorted(catalogue.layers, key=lambda s: s.order):
+        view = views[spec.id]
+        cfg = layer_config(spec, view.url or "", lang, gcj=gcj,
+                           ref_names=referenced_names(spec, view.data, catalogue, views, lang),
+                           lods=view.lods, feature_count=view.feature_count)
+        cfg["url"] = view.url
+        cfg["title"] = spec.title(lang)
+        layers[spec.id] = cfg
+    return {"order": list(layers), "layers": layers, "legend_title": i18n.t("legend", lang)}
+
+
+def map_config_url(catalogue: Catalogue, registry: LayerRegistry, lang: str, gcj: bool) -> str:
+    """URL of the published configuration; rebuilt only when a layer's published copy changes."""
+    views = {spec.id: registry.view(spec) for spec in catalogue.layers}
+    key = (id(catalogue), lang, gcj, tuple((i, v.url, v.lods) for i, v in views.items()))
+    if key not in _published:
+        body = json.dumps(map_config(catalogue, views, lang, gcj), ensure_ascii=False, separators=(",", ":"))
+        _published[key] = publish_hashed(f"mapconfig.{lang}", ".json", body.encode("utf-8"))
+    return _published[key]

@@ -1,0 +1,56 @@
+"""The published configuration the browser draws every layer from."""
+import json
+
+from layers import mapconfig
+from layers.catalogue import load_catalogue
+from layers.paths import STATIC_DIR, STATIC_URL
+from layers.session import LayerRegistry
+
+CATALOGUE = load_catalogue()
+
+
+def _published(url):
+    assert url.startswith(f"{STATIC_URL}/hz/mapconfig.")
+    return json.loads((STATIC_DIR / "hz" / url.rsplit("/", 1)[1]).read_text(encoding="utf-8"))
+
+
+def test_every_catalogue_layer_is_configured_in_draw_order():
+    registry = LayerRegistry()
+    config = _published(mapconfig.map_config_url(CATALOGUE, registry, "zh", gcj=False))
+    ids = [s.id for s in sorted(CATALOGUE.layers, key=lambda s: s.order)]
+    assert config["order"] == ids
+    districts = config["layers"]["districts"]
+    assert districts["title"] == "湖州五区县" and districts["url"].endswith(".geojson")
+    assert districts["gcj"] is False and config["legend_title"] == "图例"
+
+
+def test_language_and_gcj_give_their_own_configuration():
+    registry = LayerRegistry()
+    zh = mapconfig.map_config_url(CATALOGUE, registry, "zh", gcj=False)
+    en = mapconfig.map_config_url(CATALOGUE, registry, "en", gcj=True)
+    assert zh != en
+    config = _published(en)
+    assert config["layers"]["districts"]["title_field"] == "name_en"
+    assert all(cfg["gcj"] for cfg in config["layers"].values())
+
+
+def test_station_lines_are_named_in_the_configuration():
+    registry = LayerRegistry()
+    config = _published(mapconfig.map_config_url(CATALOGUE, registry, "zh", gcj=False))
+    lines = config["layers"]["rail_stations"]["value_labels"]["lines"]
+    assert lines["rail_husuhu"] == "沪苏湖高铁"
+
+
+def test_configuration_is_republished_when_a_layer_changes(geodata_copy, monkeypatch):
+    import layers.catalogue as catalogue_module
+
+    monkeypatch.setattr(catalogue_module, "GEODATA_DIR", geodata_copy)
+    registry = LayerRegistry()
+    before = mapconfig.map_config_url(CATALOGUE, registry, "zh", gcj=False)
+    path = geodata_copy / "partner_cities.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["features"][0]["properties"]["name_zh"] = "改名测试"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    after = mapconfig.map_config_url(CATALOGUE, registry, "zh", gcj=False)
+    assert after != before
+    assert _published(after)["layers"]["partner_cities"]["url"] != _published(before)["layers"]["partner_cities"]["url"]
