@@ -27,15 +27,19 @@
       this._canvas.style.pointerEvents = 'none';
       map.getPane(this._cfg.pane).appendChild(this._canvas);
       map.on('moveend resize', this._redraw, this);
-      map.on('click', this._click, this);
-      map.on('mousemove', this._hover, this);
+      // Capture phase on the container: points sit above the polygons they fall in, so they
+      // answer first (a district's popup would otherwise swallow the click).
+      this._onClick = this._click.bind(this);
+      this._onMove = this._hover.bind(this);
+      map.getContainer().addEventListener('click', this._onClick, true);
+      map.getContainer().addEventListener('mousemove', this._onMove, true);
       this._redraw();
     },
     onRemove: function (map) {
       L.DomUtil.remove(this._canvas);
       map.off('moveend resize', this._redraw, this);
-      map.off('click', this._click, this);
-      map.off('mousemove', this._hover, this);
+      map.getContainer().removeEventListener('click', this._onClick, true);
+      map.getContainer().removeEventListener('mousemove', this._onMove, true);
       if (this._tip) { map.removeLayer(this._tip); this._tip = null; }
     },
     _redraw: function () {
@@ -92,8 +96,13 @@
       }
       return best && bestD <= (best.style.radius || 3) + 4 ? best : null;
     },
+    _hit: function (e) {
+      if (!this._grid || this._map.hzMeasuring) { return null; }
+      if (e.target.closest && e.target.closest('.leaflet-control, .leaflet-popup')) { return null; }
+      return this._nearest(this._map.mouseEventToContainerPoint(e));
+    },
     _hover: function (e) {
-      const hit = this._grid && this._nearest(e.containerPoint);
+      const hit = this._hit(e);
       this._map.getContainer().style.cursor = hit ? 'pointer' : '';
       if (!hit) {
         if (this._tip) { this._map.removeLayer(this._tip); this._tip = null; }
@@ -104,8 +113,11 @@
       if (!this._map.hasLayer(this._tip)) { this._tip.addTo(this._map); }
     },
     _click: function (e) {
-      const hit = this._grid && this._nearest(e.containerPoint);
-      if (hit) { this.openPopupFor(hit); }
+      const hit = this._hit(e);
+      if (hit) {
+        e.stopPropagation();
+        this.openPopupFor(hit);
+      }
     },
     openPopupFor: function (p) {
       L.popup({maxWidth: 360}).setLatLng(p.latlng)

@@ -359,6 +359,7 @@
         L.DomEvent.on(button, 'click', function (e) {
           L.DomEvent.stop(e);
           active = !active;
+          map.hzMeasuring = active;  // dense point layers stand aside while measuring
           box.classList.toggle('hz-measure-on', active);
           out.style.display = active ? 'block' : 'none';
           if (active) { clear(); container.addEventListener('click', onClick, true); map.doubleClickZoom.disable(); }
