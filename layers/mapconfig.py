@@ -34,10 +34,35 @@ def referenced_names(spec: LayerSpec, data: dict | None, catalogue: Catalogue,
     return names
 
 
+def referenced_by(catalogue: Catalogue, views: dict[str, LayerView], lang: str) -> tuple[dict[str, list[str]], str | None]:
+    """Feature id → lines describing the features that point at it through a property open to
+    any layer (refers_to "*": a major project's related features), so clicking a park shows
+    the project that concerns it: number, name, content and lead unit where the data has them."""
+    back: dict[str, list[str]] = {}
+    title = None
+    for spec in catalogue.layers:
+        props = [p for p in spec.properties if p.refers_to == "*"]
+        for feature in (views[spec.id].data or {}).get("features", []) if props else []:
+            p = feature["properties"]
+            text = p.get(f"name_{lang}") or p["id"]
+            if p.get("number") is not None:
+                text = f"{p['number']}. {text}"
+            if p.get(f"content_{lang}"):
+                text += f" — {p[f'content_{lang}']}"
+            if p.get("lead_unit_zh"):
+                text += f"（{p['lead_unit_zh']}）"
+            for prop in props:
+                for target in p.get(prop.name) or []:
+                    back.setdefault(target, []).append(text)
+            title = spec.title(lang)
+    return back, title
+
+
 def map_config(catalogue: Catalogue, views: dict[str, LayerView], lang: str, gcj: bool) -> dict[str, Any]:
     """{order: ids in draw order, layers: {id: config + title}, legend_title}. Layers that failed
     to load have url None: listed, not drawn."""
     layers = {}
+    back, back_title = referenced_by(catalogue, views, lang)
     for spec in sorted(catalogue.layers, key=lambda s: s.order):
         view = views[spec.id]
         cfg = layer_config(spec, view.url or "", lang, gcj=gcj,
@@ -45,6 +70,9 @@ def map_config(catalogue: Catalogue, views: dict[str, LayerView], lang: str, gcj
                            lods=view.lods, feature_count=view.feature_count)
         cfg["url"] = view.url
         cfg["title"] = spec.title(lang)
+        ids = {f["properties"]["id"] for f in (view.data or {}).get("features", [])}
+        cfg["referenced_by"] = {i: back[i] for i in ids if i in back} or None
+        cfg["referenced_by_title"] = back_title
         layers[spec.id] = cfg
     return {"order": list(layers), "layers": layers, "legend_title": i18n.t("legend", lang)}
 

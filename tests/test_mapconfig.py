@@ -54,3 +54,13 @@ def test_configuration_is_republished_when_a_layer_changes(geodata_copy, monkeyp
     after = mapconfig.map_config_url(CATALOGUE, registry, "zh", gcj=False)
     assert after != before
     assert _published(after)["layers"]["partner_cities"]["url"] != _published(before)["layers"]["partner_cities"]["url"]
+
+
+def test_a_park_popup_names_the_major_project_that_concerns_it():
+    registry = LayerRegistry()
+    config = _published(mapconfig.map_config_url(CATALOGUE, registry, "zh", gcj=False))
+    parks = config["layers"]["industrial_parks"]
+    assert parks["referenced_by_title"] == CATALOGUE.get("major_projects").title("zh")
+    lines = parks["referenced_by"]["park_pan_semiconductor"]
+    assert any(line.startswith("6. 长三角泛半导体新材料产业园项目") and "（南浔区）" in line for line in lines)
+    assert config["layers"]["partner_cities"]["referenced_by"] is None  # no project concerns a partner city

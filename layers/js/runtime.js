@@ -46,6 +46,20 @@
       row.appendChild(th);
       row.insertCell().textContent = shown.join('、');
     });
+    // Popups also name what points at this feature (e.g. the major projects concerning a park).
+    const back = fields === cfg.popup && cfg.referenced_by && cfg.referenced_by[props.id];
+    if (back) {
+      const row = tbl.insertRow();
+      const th = document.createElement('th');
+      th.textContent = cfg.referenced_by_title;
+      row.appendChild(th);
+      const cell = row.insertCell();
+      back.forEach(function (line) {
+        const item = document.createElement('div');
+        item.textContent = line;
+        cell.appendChild(item);
+      });
+    }
     box.appendChild(tbl);
     return box;
   }
