@@ -162,6 +162,7 @@ def measure_app(browser, app: RunningApp, ours: bool, expected: int, log: Path, 
             switch = probe.page.frame_locator('iframe[title*="hz_layer_panel"]').get_by_text(TOGGLE_LAYER[1], exact=True)
         else:
             switch = probe.page.locator('[data-testid="stSidebar"]').get_by_label(TOGGLE_LAYER[1], exact=True)
+        switch.wait_for()  # Playwright's first touch of a frame injects its helper script: not part of the toggle
         for turn_on in (True, False):
             log.write_text("")
             before = probe.bytes

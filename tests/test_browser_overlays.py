@@ -102,14 +102,27 @@ def test_search_zooms_to_a_station_and_opens_its_popup(app, page, artifacts):
     page.page.screenshot(path=str(artifacts / "search_changxing.png"))
 
 
-def test_search_for_nanxun_finds_the_station_and_says_it_is_unlocated(app, page):
-    _open(page, app.url)
+def _search_and_pick(page, query, option):
     box = page.page.get_by_label("搜索名称（中文或英文）")
-    box.fill("南浔")
+    box.fill(query)
     box.press("Enter")
     page.wait_idle()
     page.page.get_by_label("搜索结果").click()
-    page.page.get_by_role("option", name="湖州南浔站 · 铁路车站").click()
+    page.page.get_by_role("option", name=option).click()
+
+
+def test_a_park_popup_shows_the_major_project_that_concerns_it(app, page):
+    _open(page, app.url)
+    _search_and_pick(page, "泛半导体", "长三角泛半导体新材料产业园 · 产业平台与园区（三核）")
+    popup = page.map_frame().locator(".leaflet-popup-content")
+    popup.first.wait_for(timeout=20000)
+    text = popup.first.inner_text()
+    assert "6. 长三角泛半导体新材料产业园项目" in text and "南浔区" in text
+
+
+def test_search_for_nanxun_finds_the_station_and_says_it_is_unlocated(app, page):
+    _open(page, app.url)
+    _search_and_pick(page, "南浔", "湖州南浔站 · 铁路车站")
     page.page.get_by_text("该要素暂无有出处的位置").wait_for(timeout=15000)
 
 

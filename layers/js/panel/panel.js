@@ -1,6 +1,7 @@
 // The layer panel in the sidebar (component protocol v1, no build step). A click shows or
-// hides the layer in the map at once, over a BroadcastChannel to the map's runtime, and then
-// tells Python, which keeps the URL and the other pages in step (docs/decisions/0006).
+// hides the layer in the map at once (a direct call into the map iframe, or a BroadcastChannel
+// message where that is not reachable), and then tells Python, which keeps the URL and the
+// other pages in step (docs/decisions/0006).
 (function () {
   'use strict';
   let built = null, channel = null, seq = -1, boxes = {}, runtimeReady = null;
@@ -20,11 +21,27 @@
   function visibleNow() {
     return Object.keys(boxes).filter(function (id) { return boxes[id].checked; });
   }
+  // The map iframe of this page, when the browser lets us reach it (same origin): calling it
+  // directly draws within this click; the channel covers the case where we cannot.
+  function mapRuntimes() {
+    const found = [];
+    try {
+      for (let i = 0; i < window.parent.frames.length; i++) {
+        const hz = window.parent.frames[i].hz;
+        if (hz && hz.setVisible && hz.view && hz.view.map) { found.push(hz); }
+      }
+    } catch (err) { /* another origin: rely on the channel */ }
+    return found;
+  }
   function decide() {
     seq = Math.max(Date.now(), seq + 1);
     const message = {visible: visibleNow(), seq: seq};
+    mapRuntimes().forEach(function (hz) { hz.setVisible(message.visible, message.seq); });
     if (channel) { channel.postMessage(message); }
-    send('streamlit:setComponentValue', {value: message, dataType: 'json'});
+    // Python hears of it after the map has painted: its rerun must not delay the drawing.
+    requestAnimationFrame(function () {
+      setTimeout(function () { send('streamlit:setComponentValue', {value: message, dataType: 'json'}); }, 0);
+    });
   }
   function build(args) {
     const root = document.getElementById('panel');
