@@ -70,7 +70,7 @@ def map_config(catalogue: Catalogue, views: dict[str, LayerView], lang: str, gcj
                            lods=view.lods, feature_count=view.feature_count)
         cfg["url"] = view.url
         cfg["title"] = spec.title(lang)
-        ids = {f["properties"]["id"] for f in (view.data or {}).get("features", [])}
+        ids = [f["properties"]["id"] for f in (view.data or {}).get("features", [])]  # file order: same JSON, same hash
         cfg["referenced_by"] = {i: back[i] for i in ids if i in back} or None
         cfg["referenced_by_title"] = back_title
         layers[spec.id] = cfg

@@ -70,6 +70,20 @@ def test_url_follows_a_panel_toggle(app, page):
     page.page.wait_for_function("() => location.search.includes('overlay_2024_belt')", timeout=15000)
 
 
+def test_layers_switched_on_in_the_panel_survive_a_basemap_change(app, page):
+    """A basemap change rebuilds the map iframe: it must come back with what the user chose."""
+    _open(page, app.url)
+    page.panel().get_by_text("一带（金腰带）", exact=True).click()
+    page.map_frame().locator(BELT).first.wait_for(timeout=5000)
+    page.wait_idle()
+    page.sidebar().locator('[data-testid="stSelectbox"]').first.click()
+    page.page.get_by_role("option", name="OpenStreetMap（需联网）").click()  # tiles are blocked: fine
+    page.page.wait_for_function("() => location.search.includes('basemap=osm')", timeout=15000)
+    page.wait_idle()
+    page.map_frame().locator(BELT).first.wait_for(timeout=15000)
+    assert page.map_frame().locator(DISTRICTS).count() == 5
+
+
 def test_whole_plan_switches_on_in_one_click(app, page):
     _open(page, app.url)
     group = page.panel().get_by_role("button", name="全部显示").first  # first overlay group: 2024 plan
