@@ -2,4 +2,4 @@
 # Install everything the app needs and start it on http://localhost:8501.
 source "$(dirname "$0")/_venv.sh"
 make_venv requirements.txt
-exec .venv/bin/streamlit run app.py "$@"
+exec .venv/bin/python scripts/serve.py run app.py "$@"

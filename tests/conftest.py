@@ -36,7 +36,7 @@ class RunningApp:
         ARTIFACTS.mkdir(exist_ok=True)
         self.log = (ARTIFACTS / f"streamlit-{self.port}.log").open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script or REPO / "app.py"),
+            [sys.executable, str(REPO / "scripts" / "serve.py"), "run", str(script or REPO / "app.py"),
              "--server.port", str(self.port), "--server.address", "127.0.0.1"],
             cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60

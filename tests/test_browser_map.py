@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import RunningApp
+from conftest import Page, RunningApp
 
 pytestmark = pytest.mark.browser
 
@@ -67,6 +67,26 @@ def test_broken_layer_reports_file_feature_field_and_rest_still_draws(geodata_co
         message.first.wait_for(timeout=15000)
         assert page.map_frame().locator(DISTRICT_PATHS).count() == 5
         page.page.screenshot(path=str(artifacts / "map_broken_layer.png"))
+    finally:
+        page.close()
+        running.stop()
+
+
+def test_deep_links_open_their_page_on_a_fresh_server(geodata_copy, browser):
+    """The first visit after a start used to fall into Streamlit's automatic pages/ mode: a
+    "Page not found" dialog for /data, Streamlit's own page list for /export."""
+    running = RunningApp(geodata_copy)
+    page = Page(browser)
+    try:
+        page.page.goto(f"{running.url}/data")
+        page.page.get_by_text("数据目录").first.wait_for(timeout=30000)
+        page.wait_idle()
+        assert page.page.get_by_text("Page not found").count() == 0
+        page.page.goto(f"{running.url}/export")
+        page.page.get_by_text("导出地图").first.wait_for(timeout=30000)
+        page.wait_idle()
+        nav = page.sidebar().inner_text()
+        assert "地图 · Map" in nav and "components" not in nav
     finally:
         page.close()
         running.stop()
