@@ -66,7 +66,7 @@ _PAGE_CSS = """
 .hz-measure-out { background: #fff; padding: 2px 6px; font-size: 12px; white-space: nowrap; }
 .hz-legend { background: rgba(255,255,255,0.92); padding: 6px 8px; border-radius: 4px; font-size: 12px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-height: 300px; overflow-y: auto; line-height: 1.5; }
-.hz-legend-title { font-weight: 600; margin-bottom: 2px; }
+.hz-legend-title { font-weight: 600; margin-bottom: 2px; cursor: pointer; user-select: none; }
 .hz-legend-item { display: flex; gap: 6px; align-items: center; white-space: nowrap; }
 </style>
 """

@@ -61,6 +61,10 @@ def test_toggle_acts_in_the_browser_then_tells_python(app, page):
     finally:
         page.context.set_offline(False)
     assert page.map_eval("() => window.hzMarker") == "kept"
+    legend.get_by_role("button").click()  # folds away, and back
+    assert "一带（金腰带）" not in legend.inner_text()
+    legend.get_by_role("button").click()
+    assert "一带（金腰带）" in legend.inner_text()
     assert page.page.evaluate("() => window.__hzOffline") is True  # the page was not reloaded
 
 

@@ -311,10 +311,14 @@
     box.replaceChildren();
     const ids = view.configs.order.filter(function (id) { return view.shown[id]; });
     box.style.display = ids.length ? '' : 'none';
+    // The title folds the legend away (it can cover the map on a small screen or a slide).
     const head = document.createElement('div');
     head.className = 'hz-legend-title';
-    head.textContent = view.configs.legend_title;
+    head.setAttribute('role', 'button');
+    head.textContent = (view.legendFolded ? '▸ ' : '▾ ') + view.configs.legend_title;
+    head.addEventListener('click', function () { view.legendFolded = !view.legendFolded; drawLegend(); });
     box.appendChild(head);
+    if (view.legendFolded) { return; }
     ids.forEach(function (id) {
       const cfg = view.configs.layers[id];
       const row = document.createElement('div');
