@@ -138,6 +138,18 @@ def test_a_park_popup_shows_the_major_project_that_concerns_it(app, page):
     assert "6. 长三角泛半导体新材料产业园项目" in text and "南浔区" in text
 
 
+def test_search_result_in_a_hidden_layer_switches_that_layer_on_in_map_and_panel(app, page):
+    _open(page, app.url)
+    box = page.page.get_by_label("搜索名称（中文或英文）")
+    box.fill("金腰带")
+    box.press("Enter")
+    page.map_frame().locator(BELT).first.wait_for(timeout=20000)
+    page.map_frame().locator(".leaflet-popup-content").first.wait_for(timeout=20000)
+    switch = page.panel().get_by_role("checkbox", name="一带（金腰带）")
+    page.page.wait_for_function("() => location.search.includes('overlay_2024_belt')", timeout=15000)
+    assert switch.is_checked()
+
+
 def test_search_for_nanxun_finds_the_station_and_says_it_is_unlocated(app, page):
     _open(page, app.url)
     _search_and_pick(page, "南浔", "湖州南浔站 · 铁路车站")
