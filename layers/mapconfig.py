@@ -82,6 +82,8 @@ def map_config_url(catalogue: Catalogue, registry: LayerRegistry, lang: str, gcj
     views = {spec.id: registry.view(spec) for spec in catalogue.layers}
     key = (id(catalogue), lang, gcj, tuple((i, v.url, v.lods) for i, v in views.items()))
     if key not in _published:
+        if len(_published) > 64:  # old data versions: their URLs are not asked for again
+            _published.clear()
         body = json.dumps(map_config(catalogue, views, lang, gcj), ensure_ascii=False, separators=(",", ":"))
         _published[key] = publish_hashed(f"mapconfig.{lang}", ".json", body.encode("utf-8"))
     return _published[key]
