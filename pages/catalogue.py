@@ -3,18 +3,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from layers import i18n
 from layers.catalogue import load_catalogue
 from layers.loader import load_layer
 from layers.tables import attribute_table, csv_bytes, distinct_sources, filter_table
 
 catalogue = load_catalogue()
 lang = st.session_state.get("hz_lang", "zh")
-tr = {"zh": {"title": "数据目录", "layer": "图层", "features": "要素数", "located": "有位置", "unlocated": "无位置（待补）",
-             "file": "文件", "filter": "筛选（名称、来源等任意文字）", "status": "状态", "all": "全部", "sources": "来源",
-             "csv": "下载 CSV", "errors": "该图层有错误："},
-      "en": {"title": "Data catalogue", "layer": "Layer", "features": "Features", "located": "Located",
-             "unlocated": "Unlocated (to be sourced)", "file": "File", "filter": "Filter (any text: name, source…)",
-             "status": "Status", "all": "All", "sources": "Sources", "csv": "Download CSV", "errors": "This layer has errors:"}}[lang]
+tr = i18n.page("catalogue", lang)
 
 st.title(tr["title"])
 summary = []

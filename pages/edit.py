@@ -8,7 +8,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from layers import assets
+from layers import assets, i18n
 from layers.auth import authenticate, load_editors
 from layers.catalogue import LayerSpec, PropertySpec, load_catalogue
 from layers.editing import ConflictError, list_versions, load_for_edit, rebase, restore, save_layer, undo_last
@@ -20,32 +20,7 @@ from pages.components import map_editor
 
 
 lang = st.session_state.get("hz_lang", "zh")
-T = {
-    "zh": {"title": "编辑图层", "off": "未配置编辑账号，编辑功能关闭。配置方法见 README（账号密码以哈希形式保存在 Streamlit secrets 或环境变量中）。",
-           "signin": "编辑人员登录", "user": "用户名", "password": "密码", "login": "登录", "bad": "用户名或密码错误。",
-           "viewer": "仅编辑人员可修改数据；查看请使用地图页。", "signed": "已登录：", "logout": "退出",
-           "layer": "图层", "reload": "从磁盘重新加载（放弃未保存的修改）", "attributes": "属性", "geometry": "地图编辑",
-           "import": "导入", "history": "历史版本", "feature": "要素", "apply": "应用到工作副本", "save": "校验并保存",
-           "saved": "已保存：", "conflict": "保存被拒绝：", "kept": "你的修改仍保留在工作副本中。", "rebase": "在最新文件上重新应用我的修改",
-           "rebased": "已在最新版本上重新应用，请检查后保存。两边都改过的要素：", "download": "下载我的修改（GeoJSON）",
-           "errors": "校验未通过，未写入：", "unsaved": "有未保存的修改", "apply_geom": "应用几何修改",
-           "applied_geom": "几何修改已交给工作副本", "upload": "上传文件（GeoJSON、GeoPackage、Shapefile zip、KML、CSV）",
-           "crs": "坐标系（文件未声明时）", "mode": "方式", "append": "追加/按编号更新", "replace": "整体替换",
-           "preview": "预览", "findings": "校验结果", "use": "放入工作副本", "no_history": "尚无保存记录。",
-           "restore": "恢复到此版本之前", "undo": "撤销最近一次保存", "delete": "删除该要素", "clean": "没有问题"},
-    "en": {"title": "Edit layers", "off": "No editor account is configured, so editing is off. See the README (passwords are stored hashed in Streamlit secrets or the environment).",
-           "signin": "Editor sign-in", "user": "User", "password": "Password", "login": "Sign in", "bad": "Wrong user or password.",
-           "viewer": "Only editors can change data; use the map page to view it.", "signed": "Signed in: ", "logout": "Sign out",
-           "layer": "Layer", "reload": "Reload from disk (drop unsaved edits)", "attributes": "Attributes", "geometry": "Map editing",
-           "import": "Import", "history": "History", "feature": "Feature", "apply": "Apply to working copy", "save": "Validate and save",
-           "saved": "Saved: ", "conflict": "Save refused: ", "kept": "Your edits are still in the working copy.", "rebase": "Re-apply my edits on the latest file",
-           "rebased": "Re-applied on the latest version; check and save. Changed on both sides: ", "download": "Download my edits (GeoJSON)",
-           "errors": "Validation failed, nothing written:", "unsaved": "Unsaved changes", "apply_geom": "Apply geometry edits",
-           "applied_geom": "Geometry edits handed to the working copy", "upload": "Upload (GeoJSON, GeoPackage, zipped Shapefile, KML, CSV)",
-           "crs": "CRS (when the file declares none)", "mode": "Mode", "append": "Append / update by id", "replace": "Replace all",
-           "preview": "Preview", "findings": "Findings", "use": "Put into the working copy", "no_history": "No saves yet.",
-           "restore": "Restore to before this save", "undo": "Undo the last save", "delete": "Delete this feature", "clean": "No problems"},
-}[lang]
+T = i18n.page("edit", lang)
 
 
 def _editors() -> dict[str, str]:

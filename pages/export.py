@@ -14,18 +14,7 @@ from layers.printmap import HUZHOU_BBOX, SLIDE_SIZES, ExportError, ExportRequest
 
 catalogue = load_catalogue()
 lang = st.session_state.get("hz_lang", "zh")
-tr = {"zh": {"title": "导出地图", "layers": "图层（默认取自地图页）", "map_title": "标题", "subtitle": "副标题",
-             "size": "尺寸", "dpi": "分辨率（dpi）", "transparent": "透明背景", "bbox": "范围（经度/纬度）",
-             "render": "生成预览", "download": "下载 PNG", "rendering": "正在绘制地图…", "data": "数据下载",
-             "default_title": "湖州市", "geojson": "下载 GeoJSON", "gpkg": "下载 GeoPackage",
-             "basemap": "在线底图（需联网，缓存到本机）", "no_basemap": "无（离线，使用本项目图层）"},
-      "en": {"title": "Export map", "layers": "Layers (from the map page)", "map_title": "Title",
-             "subtitle": "Subtitle", "size": "Size", "dpi": "Resolution (dpi)", "transparent": "Transparent background",
-             "bbox": "Extent (lon/lat)", "render": "Render preview", "download": "Download PNG",
-             "rendering": "Drawing the map…", "data": "Data download", "default_title": "Huzhou",
-             "geojson": "Download GeoJSON", "gpkg": "Download GeoPackage",
-             "basemap": "Online basemap (needs network; cached)", "no_basemap": "None (offline: our own layers)"}}[lang]
-
+tr = i18n.page("export", lang)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
