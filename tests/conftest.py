@@ -127,6 +127,21 @@ class Page:
         """The layer panel component in the sidebar (layers/js/panel/)."""
         return self.page.frame_locator('iframe[title*="hz_layer_panel"]')
 
+    def go_to(self, nav_label: str, heading: str) -> None:
+        """Open another page from the sidebar navigation once the current one has settled.
+        Streamlit can drop a page switch that lands while the map's own start-up reruns are
+        being answered (its race, seen ~1 in 10 on a loaded machine), so one retry is allowed."""
+        self.wait_idle()
+        for attempt in range(2):
+            self.page.locator('[data-testid="stSidebarNav"] a', has_text=nav_label).click()
+            try:
+                self.page.get_by_role("heading", name=heading).first.wait_for(timeout=10000)
+                break
+            except Exception:
+                if attempt:
+                    raise
+        self.wait_idle()
+
     def wait_idle(self, timeout: float = 30000) -> None:
         """Wait until Streamlit has finished the current script run (its status widget goes away)."""
         self.page.wait_for_timeout(300)

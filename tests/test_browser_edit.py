@@ -23,9 +23,7 @@ def editor_app(geodata_copy):
 def _go_edit(page, url):
     page.page.goto(url)
     page.map_frame().locator(".leaflet-hz-districts-pane path").first.wait_for(timeout=30000)
-    page.page.locator('[data-testid="stSidebarNav"] a', has_text="Edit").click()
-    page.page.get_by_text("编辑图层").first.wait_for(timeout=15000)
-    page.wait_idle()
+    page.go_to("Edit", "编辑图层")
 
 
 def _sign_in_and_open_partner_cities(page, url):
@@ -73,6 +71,7 @@ def test_editor_changes_an_attribute_saves_and_sees_it_on_the_map(editor_app, br
             == "杭州（已编辑）"
         assert list((geodata / ".history" / "partner_cities").glob("*.json"))
         page.page.screenshot(path=str(artifacts / "edit_saved.png"), full_page=True)
+        page.wait_idle()
         page.page.locator('[data-testid="stSidebarNav"] a', has_text="Map").click()
         page.map_frame().get_by_text("杭州（已编辑）", exact=True).wait_for(timeout=20000)
         assert page.external_requests == []

@@ -13,8 +13,7 @@ def test_export_page_previews_and_offers_png(app, page, artifacts):
     page.map_frame().locator(".leaflet-hz-districts-pane path").first.wait_for(timeout=30000)
     page.panel().get_by_text("合作城市", exact=True).click()  # the export takes what the map shows
     page.page.wait_for_timeout(1500)
-    page.page.locator('[data-testid="stSidebarNav"] a', has_text="Export").click()
-    page.page.get_by_text("导出地图").first.wait_for(timeout=15000)
+    page.go_to("Export", "导出地图")
     tags = page.page.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag]')
     tags.first.wait_for(timeout=15000)
     chips = [tags.nth(i).get_attribute("aria-label") for i in range(tags.count())]
@@ -32,9 +31,7 @@ def test_export_page_previews_and_offers_png(app, page, artifacts):
 
 def test_data_catalogue_lists_layers_and_downloads_csv(app, page):
     page.page.goto(app.url)
-    page.page.locator('[data-testid="stSidebarNav"] a', has_text="Data").click()
-    page.page.get_by_text("数据目录").first.wait_for(timeout=30000)
-    page.wait_idle()
+    page.go_to("Data", "数据目录")
     csv_button = page.page.get_by_role("button", name="下载 CSV")
     csv_button.wait_for(timeout=30000)
     with page.page.expect_download() as download:
@@ -50,9 +47,7 @@ def test_export_takes_the_current_map_extent(app, page):
     page.map_eval("() => window.map.setView([30.55, 120.0], 11, {animate: false})")
     page.page.wait_for_timeout(1500)
     page.wait_idle()
-    page.page.locator('[data-testid="stSidebarNav"] a', has_text="Export").click()
-    page.page.get_by_text("导出地图").first.wait_for(timeout=15000)
-    page.wait_idle()
+    page.go_to("Export", "导出地图")
     lon_min = float(page.page.get_by_label("lon min").input_value())
     lat_max = float(page.page.get_by_label("lat max").input_value())
     assert 119.5 < lon_min < 120.0 and 30.55 < lat_max < 30.8
