@@ -35,25 +35,24 @@
     head.textContent = text(props[cfg.title_field]);
     box.appendChild(head);
     const tbl = document.createElement('table');
+    function row(heading) {  // a labelled row; returns its value cell
+      const tr = tbl.insertRow();
+      const th = document.createElement('th');
+      th.textContent = heading;
+      tr.appendChild(th);
+      return tr.insertCell();
+    }
     fields.forEach(function (pair) {
       const raw = props[pair[0]];
       if (raw === null || raw === undefined || raw === '' || (Array.isArray(raw) && !raw.length)) { return; }
       const labels = (cfg.value_labels && cfg.value_labels[pair[0]]) || {};
       const shown = (Array.isArray(raw) ? raw : [raw]).map(function (v) { return labels[String(v)] || text(v); });
-      const row = tbl.insertRow();
-      const th = document.createElement('th');
-      th.textContent = pair[1];
-      row.appendChild(th);
-      row.insertCell().textContent = shown.join('、');
+      row(pair[1]).textContent = shown.join('、');
     });
     // Popups also name what points at this feature (e.g. the major projects concerning a park).
     const back = fields === cfg.popup && cfg.referenced_by && cfg.referenced_by[props.id];
     if (back) {
-      const row = tbl.insertRow();
-      const th = document.createElement('th');
-      th.textContent = cfg.referenced_by_title;
-      row.appendChild(th);
-      const cell = row.insertCell();
+      const cell = row(cfg.referenced_by_title);
       back.forEach(function (line) {
         const item = document.createElement('div');
         item.textContent = line;
@@ -134,7 +133,6 @@
     // Thousands of points: one canvas, batched (dense_points.js), no object per point.
     const shapes = cfg.canvas && cfg.geometry === 'Point' ? new window.hz.DensePoints(cfg) : L.geoJSON(null, options);
     group.addLayer(shapes);
-    group.hzConfig = cfg;
     // Point labels crowd at city scale: show them only from label_min_zoom on.
     const labels = L.layerGroup();
     function syncLabels() {
@@ -194,7 +192,7 @@
       group.hzMap = group._map;
       group.hzMap.on('zoomend', onZoom);
       const wanted = urlFor(group._map.getZoom());
-      if (wanted !== shownUrl) { group.hzReady = show(wanted, true); }  // re-attached: already drawn
+      if (wanted !== shownUrl) { show(wanted, true); }  // re-attached: already drawn
       else { syncLabels(); }
     });
     group.on('remove', function () { if (group.hzMap) { group.hzMap.off('zoomend', onZoom); } });
@@ -202,9 +200,9 @@
     return group;
   }
 
-  // Which layers are on: decided by the layer panel (over a BroadcastChannel, no server round
-  // trip) and by Python (shared links, search) through sync(); the newest decision by sequence
-  // number wins (docs/decisions/0006).
+  // Which layers are on: decided by the layer panel (setVisible, called directly or over a
+  // BroadcastChannel; no server round trip) and by Python (shared links, search) through sync();
+  // the newest decision by sequence number wins (docs/decisions/0006).
   const view = {map: null, configs: null, configUrl: null, visible: [], seq: -1,
                 include: null, focus: null, shown: {}, legend: null, channel: null};
   function configFor(id) {
@@ -261,10 +259,10 @@
     view.focus = state.focus || null;
     if (state.seq > view.seq) { view.visible = state.visible.slice(); view.seq = state.seq; }
     const url = state.config_url;
+    view.configUrl = url;
     return fetchOnce(url).then(function (configs) {
-      if (url !== state.config_url) { return; }
+      if (url !== view.configUrl) { return; }  // a newer configuration (language switch) was asked for meanwhile
       view.configs = configs;
-      view.configUrl = url;
       apply();
     }).catch(function (err) { console.error('map configuration failed: ' + err.message); });
   }
