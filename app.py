@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 from layers import i18n, mapconfig, urlstate, webmap
 from layers.assets import ensure_vendor_assets
 from layers.catalogue import Catalogue, load_catalogue
-from layers.filters import STATUSES, visible_ids
+from layers.filters import STATUSES, visible_ids_by_layer
 from layers.layerstate import VisibleLayers
 from layers.search import Match, search
 from layers.session import LayerRegistry
@@ -132,9 +132,7 @@ def _filter_includes(catalogue: Catalogue, registry: LayerRegistry, statuses, di
            tuple(v.url for v in views))
     cached = st.session_state.get("hz_includes")
     if not cached or cached[0] != key:
-        includes = {v.spec.id: ids for v in views if v.data
-                    for ids in [visible_ids(v.data, statuses, district)] if ids is not None}
-        cached = (key, includes)
+        cached = (key, visible_ids_by_layer({v.spec.id: v.data for v in views if v.data}, statuses, district))
         st.session_state["hz_includes"] = cached
     return cached[1]
 
@@ -159,7 +157,6 @@ def _map_page_body() -> None:
     # Plain copies for the other pages (widget keys are dropped while a page is not shown).
     st.session_state["hz_lang"] = lang
     st.session_state["hz_basemap"] = basemap
-    st.session_state["hz_visible"] = list(layers.ids)
 
     for spec in (catalogue.get(i) for i in layers.ids):
         view = registry.view(spec)

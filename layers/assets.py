@@ -82,8 +82,8 @@ def publish_hashed(stem: str, suffix: str, content: bytes) -> str:
     return f"{STATIC_URL}/hz/{name}"
 
 
-def publish_runtime(source: Path) -> str:
-    """Our own browser code (runtime.js), published under a content-hashed name."""
+def publish_script(source: Path) -> str:
+    """One of our own browser scripts (layers/js/*.js), published under a content-hashed name."""
     return publish_hashed(source.stem, source.suffix, source.read_bytes())
 
 

@@ -30,3 +30,14 @@ def visible_ids(data: dict[str, Any], statuses: set[str] | None, district: BaseG
         else:
             dropped = True
     return keep if dropped else None
+
+
+def visible_ids_by_layer(layers: dict[str, dict[str, Any]], statuses: set[str] | None,
+                         district: BaseGeometry | None) -> dict[str, list[str]]:
+    """visible_ids for each layer (id → data); layers the filters leave whole are left out."""
+    out = {}
+    for layer_id, data in layers.items():
+        ids = visible_ids(data, statuses, district)
+        if ids is not None:
+            out[layer_id] = ids
+    return out

@@ -65,10 +65,9 @@ def map_config(catalogue: Catalogue, views: dict[str, LayerView], lang: str, gcj
     back, back_title = referenced_by(catalogue, views, lang)
     for spec in sorted(catalogue.layers, key=lambda s: s.order):
         view = views[spec.id]
-        cfg = layer_config(spec, view.url or "", lang, gcj=gcj,
+        cfg = layer_config(spec, view.url, lang, gcj=gcj,
                            ref_names=referenced_names(spec, view.data, catalogue, views, lang),
                            lods=view.lods, feature_count=view.feature_count)
-        cfg["url"] = view.url
         cfg["title"] = spec.title(lang)
         ids = [f["properties"]["id"] for f in (view.data or {}).get("features", [])]  # file order: same JSON, same hash
         cfg["referenced_by"] = {i: back[i] for i in ids if i in back} or None

@@ -15,7 +15,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from .assets import LEAFLET_CSS, LEAFLET_JS, publish_runtime
+from .assets import LEAFLET_CSS, LEAFLET_JS, publish_script
 from .basemaps import BASEMAPS
 from .catalogue import Catalogue, LayerSpec
 from .i18n import STRINGS
@@ -146,7 +146,7 @@ def value_labels(spec: LayerSpec, lang: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def layer_config(spec: LayerSpec, url: str, lang: str, gcj: bool = False,
+def layer_config(spec: LayerSpec, url: str | None, lang: str, gcj: bool = False,
                  ref_names: dict[str, str] | None = None, lods: tuple = (),
                  feature_count: int = 0) -> dict[str, Any]:
     style_by = [{"property": rule["property"],
@@ -170,14 +170,14 @@ def layer_config(spec: LayerSpec, url: str, lang: str, gcj: bool = False,
 
 
 def runtime_url() -> str:
-    return publish_runtime(RUNTIME_SOURCE)
+    return publish_script(RUNTIME_SOURCE)
 
 
 def _use_local_assets(m: folium.Map) -> None:
     # folium's defaults point at public CDNs (Leaflet, jQuery, Bootstrap...). The map
     # needs Leaflet only; serve it from /app/static so it works on a closed intranet.
     m.default_js = [("leaflet", LEAFLET_JS), ("hz_runtime", runtime_url()),
-                    ("hz_dense_points", publish_runtime(DENSE_POINTS_SOURCE))]
+                    ("hz_dense_points", publish_script(DENSE_POINTS_SOURCE))]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
 
 

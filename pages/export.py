@@ -28,7 +28,8 @@ def _downloads(layer_ids: tuple[str, ...], versions: tuple) -> tuple[bytes, byte
 
 st.title(tr["title"])
 ids = [s.id for s in catalogue.layers]
-default_layers = st.session_state.get("hz_visible") or [s.id for s in catalogue.layers if s.visible]
+shown = st.session_state.get("hz_layers")  # the map page's VisibleLayers
+default_layers = (shown.ids if shown else None) or [s.id for s in catalogue.layers if s.visible]
 chosen = st.multiselect(tr["layers"], ids, default=[i for i in default_layers if i in ids],
                         format_func=lambda i: catalogue.get(i).title(lang))
 left, right = st.columns(2)

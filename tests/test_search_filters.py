@@ -4,7 +4,7 @@ from __future__ import annotations
 from shapely.geometry import shape
 
 from layers.catalogue import load_catalogue
-from layers.filters import visible_ids
+from layers.filters import visible_ids, visible_ids_by_layer
 from layers.loader import load_layer
 from layers.search import search
 
@@ -37,3 +37,10 @@ def test_district_filter_keeps_features_in_the_district():
     deqing = shape(next(f for f in DATA["districts"]["features"] if f["properties"]["id"] == "deqing")["geometry"])
     ids = visible_ids(DATA["rail_stations"], None, deqing)
     assert set(ids) == {"stn_deqing", "stn_deqing_west"}
+
+
+def test_filters_by_layer_leave_untouched_layers_out():
+    by_layer = visible_ids_by_layer({"rail_lines": DATA["rail_lines"], "districts": DATA["districts"]},
+                                    {"operating"}, None)
+    assert set(by_layer) == {"rail_lines"}
+    assert by_layer["rail_lines"] == visible_ids(DATA["rail_lines"], {"operating"}, None)
