@@ -21,7 +21,7 @@ from shapely.geometry import Point, Polygon, mapping
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from layers.crs import area_km2  # noqa: E402
-from layers.paths import GEODATA_DIR  # noqa: E402
+from layers.settings import GEODATA_DIR  # noqa: E402
 from layers.storage import read_geojson, write_geojson  # noqa: E402
 
 INSIDE_TAIHU = Point(120.2, 31.2)  # open water west of Xishan island
