@@ -6,7 +6,8 @@ There is no default account: with no editor configured, editing is off. Create a
     [editors]
     wang = "pbkdf2_sha256$260000$<salt>$<hash>"
 
-or in the environment: HZ_EDITORS="wang=pbkdf2_sha256$...;li=pbkdf2_sha256$..."
+or in the environment, single-quoted so the shell leaves each `$` alone:
+    HZ_EDITORS='wang=pbkdf2_sha256$...;li=pbkdf2_sha256$...'
 """
 from __future__ import annotations
 

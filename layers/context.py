@@ -11,7 +11,6 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from .crs import gcj02_to_wgs84, shift_geometry, to_metric
-from .paths import GEODATA_DIR
 
 # Shanghai, Jiangsu, Zhejiang, Anhui: the delta the locator inset shows.
 DELTA_PROVINCES = ("310000", "320000", "330000", "340000")
@@ -33,5 +32,8 @@ def delta_provinces() -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=1)
 def huzhou_outline_metric() -> BaseGeometry:
-    data = json.loads((GEODATA_DIR / "districts.geojson").read_text(encoding="utf-8"))
+    """The city's outline: the union of the catalogue's reference_boundary layer."""
+    from .catalogue import load_catalogue
+
+    data = json.loads(load_catalogue().reference_boundary().path.read_text(encoding="utf-8"))
     return to_metric(unary_union([shape(f["geometry"]) for f in data["features"]]))

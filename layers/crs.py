@@ -76,27 +76,24 @@ def shift_geometry(geometry: dict[str, Any], func: Callable[[float, float], tupl
     return {"type": geometry["type"], "coordinates": map_coordinates(geometry["coordinates"], func)}
 
 
-@lru_cache(maxsize=4)
-def _transformer(src: str, dst: str) -> Transformer:
+@lru_cache(maxsize=16)  # the metric pair plus the CRSs of imports and typed coordinates
+def transformer(src: str, dst: str) -> Transformer:
+    """One cached pyproj transformer per CRS pair, always x/y (lon/lat) order."""
     return Transformer.from_crs(CRS.from_user_input(src), CRS.from_user_input(dst), always_xy=True)
 
 
 def to_metric(geom: BaseGeometry) -> BaseGeometry:
     """WGS 84 lon/lat geometry → EPSG:4549 metres."""
-    return shapely.transform(geom, _transformer("EPSG:4326", "EPSG:4549").transform, interleaved=False)
+    return shapely.transform(geom, transformer("EPSG:4326", "EPSG:4549").transform, interleaved=False)
 
 
 def to_wgs84(geom: BaseGeometry) -> BaseGeometry:
     """EPSG:4549 metres → WGS 84 lon/lat."""
-    return shapely.transform(geom, _transformer("EPSG:4549", "EPSG:4326").transform, interleaved=False)
+    return shapely.transform(geom, transformer("EPSG:4549", "EPSG:4326").transform, interleaved=False)
 
 
 def area_km2(geom: BaseGeometry) -> float:
     return to_metric(geom).area / 1e6
-
-
-def length_km(geom: BaseGeometry) -> float:
-    return to_metric(geom).length / 1e3
 
 
 def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

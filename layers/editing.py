@@ -1,21 +1,25 @@
-"""Safe saves for edited layers: validate first, refuse lost updates, write atomically, keep
-every previous version in a history folder with who, when and what changed.
+"""Safe saves for edited layers: validate first, refuse lost updates, and do the check, the
+write and the history record as one step under the data folder's save lock
+(docs/decisions/0009).
 
     data, version = load_for_edit(spec)        # version = content hash of the file read
     save_layer(spec, edited, version, "wang")  # raises ConflictError if the file changed since
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from .catalogue import LayerSpec
-from .findings import ERROR, LayerError
+from .catalogue import LayerSpec, load_catalogue
+from .findings import ERROR, Finding, LayerError
+from .history import History, Record
 from .loader import file_digest, validate_layer_data
+from .rules import check_save
+from .savelock import data_lock
 from .storage import atomic_write_text, dumps_canonical, read_geojson
+
+EMPTY = {"type": "FeatureCollection", "features": []}
 
 
 class ConflictError(RuntimeError):
@@ -24,15 +28,17 @@ class ConflictError(RuntimeError):
 
 @dataclass(frozen=True)
 class Version:
-    path: Path
+    """One save in the history: who, when, what, and the file before and after it."""
+    name: str
     saved_at: str
     user: str
     summary: str
-    digest: str
+    digest: str  # the file's content hash right after this save
+    record: Record
 
 
-def history_dir(spec: LayerSpec) -> Path:
-    return spec.path.parent / ".history" / spec.id
+def history_of(spec: LayerSpec) -> History:
+    return History(spec.path.parent, spec.id)
 
 
 def current_digest(spec: LayerSpec) -> str:
@@ -44,10 +50,14 @@ def load_for_edit(spec: LayerSpec) -> tuple[dict[str, Any], str]:
     return read_geojson(spec.path), file_digest(raw)
 
 
+def features_by_id(collection: dict[str, Any]) -> dict[str, dict]:
+    """Feature id → feature (ids are required in saved layers, so a missing one is an error)."""
+    return {f["properties"]["id"]: f for f in collection.get("features", [])}
+
+
 def diff_summary(old: dict[str, Any], new: dict[str, Any]) -> str:
     """'added a, b; removed c; changed d (name_en, geometry)' from two collections."""
-    before = {f["properties"]["id"]: f for f in old.get("features", [])}
-    after = {f["properties"]["id"]: f for f in new.get("features", [])}
+    before, after = features_by_id(old), features_by_id(new)
     added = sorted(set(after) - set(before))
     removed = sorted(set(before) - set(after))
     changed = []
@@ -69,33 +79,77 @@ def diff_summary(old: dict[str, Any], new: dict[str, Any]) -> str:
     return "; ".join(parts) or "no change"
 
 
-def _stamp() -> str:
-    return dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+def _version(record: Record) -> Version:
+    return Version(record.name, record.saved_at, record.user, record.summary, record.digest, record)
 
 
-def save_layer(spec: LayerSpec, data: dict[str, Any], base_digest: str, user: str) -> Version:
-    """Validate, check for concurrent changes, keep the old version, write atomically."""
+def save_layer(spec: LayerSpec, data: dict[str, Any], base_digest: str, user: str,
+               summary: str | None = None) -> Version:
+    """Validate, then under the save lock: repair history after any crash, refuse if the file
+    changed since `base_digest`, check the rules across layers, record history, write the file
+    and the overlays built from it. A save either fully happens or not at all."""
     text = dumps_canonical(data)
     findings = [f for f in validate_layer_data(spec, json.loads(text)) if f.severity == ERROR]
     if findings:
         raise LayerError(findings)
-    now_digest = current_digest(spec)
-    if now_digest != base_digest:
-        raise ConflictError(
-            f"{spec.file} was changed by someone else (or in QGIS) after you opened it; your edits were "
-            "not written. Reload the layer and re-apply them (they are kept for you).")
-    old = read_geojson(spec.path) if spec.path.exists() else {"type": "FeatureCollection", "features": []}
-    summary = diff_summary(old, json.loads(text))
-    folder = history_dir(spec)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = _stamp()
-    if spec.path.exists():
-        (folder / f"{stamp}.geojson").write_bytes(spec.path.read_bytes())
-    atomic_write_text(spec.path, text)
-    meta = {"saved_at": dt.datetime.now().isoformat(timespec="seconds"), "user": user, "summary": summary,
-            "previous": f"{stamp}.geojson", "digest": file_digest(text.encode("utf-8"))}
-    (folder / f"{stamp}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    return Version(folder / f"{stamp}.geojson", meta["saved_at"], user, summary, meta["digest"])
+    history = history_of(spec)
+    with data_lock(spec.path.parent):
+        now_digest = current_digest(spec)
+        history.check(now_digest)
+        if now_digest != base_digest:
+            raise ConflictError(
+                f"{spec.file} was changed by someone else (or in QGIS) after you opened it; your edits were "
+                "not written. Reload the layer and re-apply them (they are kept for you).")
+        rule_errors, derived = check_save(load_catalogue(), spec, json.loads(text))
+        if rule_errors:  # e.g. a station dragged off its line or out of the district it names
+            raise LayerError(rule_errors)
+        old_text = spec.path.read_text(encoding="utf-8") if spec.path.exists() else dumps_canonical(EMPTY)
+        summary = summary or diff_summary(json.loads(old_text), json.loads(text))
+        record = history.add(user, summary, history.put(old_text), history.put(text),
+                             file_digest(text.encode("utf-8")))
+        atomic_write_text(spec.path, text)
+        for name, derived_text in derived.items():  # overlays built from this layer follow the save
+            atomic_write_text(spec.path.parent / name, derived_text)
+    return _version(record)
+
+
+def list_versions(spec: LayerSpec) -> list[Version]:
+    """Saves, newest first (history repaired first if a crash left it inconsistent)."""
+    return [_version(r) for r in history_of(spec).records()[0]]
+
+
+def check_history(spec: LayerSpec) -> list[Finding]:
+    """Repair the layer's history under the save lock; one finding per thing set aside."""
+    with data_lock(spec.path.parent):
+        return history_of(spec).check(current_digest(spec))
+
+
+def version_data(spec: LayerSpec, version: Version) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The layer as it was before and right after `version`'s save."""
+    history = history_of(spec)
+    return json.loads(history.text(version.record.before)), json.loads(history.text(version.record.after))
+
+
+def changed_rows(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
+    """What a save changed, field by field: {id, field, before, after} (geometry as its type)."""
+    def shown(feature, key):
+        if feature is None:
+            return "—"
+        if key == "geometry":
+            geometry = feature.get("geometry")
+            return json.dumps(geometry["coordinates"])[:80] if geometry else "—"
+        value = feature["properties"].get(key)
+        return "—" if value is None else str(value)
+
+    old, new = features_by_id(before), features_by_id(after)
+    rows = []
+    for fid in sorted(set(old) | set(new)):
+        a, b = old.get(fid), new.get(fid)
+        keys = sorted(set((a or {}).get("properties", {})) | set((b or {}).get("properties", {})))
+        for key in [*keys, "geometry"]:
+            if shown(a, key) != shown(b, key):
+                rows.append({"id": fid, "field": key, "before": shown(a, key), "after": shown(b, key)})
+    return rows
 
 
 def rebase(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -103,10 +157,7 @@ def rebase(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]) -
 
     Returns the merged collection and the ids both sides changed (mine win there; the editor
     is told to check them)."""
-    def by_id(collection):
-        return {f["properties"]["id"]: f for f in collection.get("features", [])}
-
-    b, m, t = by_id(base), by_id(mine), by_id(theirs)
+    b, m, t = features_by_id(base), features_by_id(mine), features_by_id(theirs)
     same = lambda x, y: json.dumps(x, sort_keys=True) == json.dumps(y, sort_keys=True)  # noqa: E731
     merged = dict(t)
     conflicts = []
@@ -125,24 +176,17 @@ def rebase(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]) -
     return {"type": "FeatureCollection", "features": features}, sorted(conflicts)
 
 
-def list_versions(spec: LayerSpec) -> list[Version]:
-    """Saves, newest first; each entry's `path` is the file as it was before that save."""
-    folder = history_dir(spec)
-    versions = []
-    for meta_path in sorted(folder.glob("*.json"), reverse=True):
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        versions.append(Version(folder / meta["previous"], meta["saved_at"], meta["user"], meta["summary"],
-                                meta["digest"]))
-    return versions
-
-
 def restore(spec: LayerSpec, version: Version, base_digest: str, user: str) -> Version:
     """Bring back the file as it was before `version`'s save (itself a new, undoable save)."""
-    return save_layer(spec, read_geojson(version.path), base_digest, user)
+    before, _ = version_data(spec, version)
+    return save_layer(spec, before, base_digest, user, summary=f"restore to before: {version.summary}")
 
 
 def undo_last(spec: LayerSpec, user: str) -> Version:
     versions = list_versions(spec)
     if not versions:
         raise ValueError(f"{spec.file} has no saved edits to undo")
-    return restore(spec, versions[0], current_digest(spec), user)
+    last = versions[0]
+    before, _ = version_data(spec, last)
+    return save_layer(spec, before, current_digest(spec), user,
+                      summary=f"undo {last.user}'s save of {last.saved_at}: {last.summary}")

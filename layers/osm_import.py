@@ -8,6 +8,7 @@ and `source` saying so. Nothing unmatched is invented: the report lists it.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,18 +18,12 @@ import pyogrio
 from shapely.geometry import box, mapping
 from shapely.ops import linemerge, unary_union
 
-from .catalogue import Catalogue
-from .storage import read_geojson, write_geojson
+from .catalogue import Catalogue, LayerSpec
+from .findings import ERROR, Finding, LayerError
 from .loader import validate_layer_data
 
 HUZHOU_BBOX = (119.23, 30.37, 120.49, 31.18)
 MARGIN_DEG = 0.3  # keep the lines' approach to neighbouring nodes
-# Which OSM ways feed which layer.
-TARGETS = {
-    "rail_lines": ("railway", {"rail", "construction", "proposed", "light_rail"}),
-    "waterways": ("waterway", {"canal", "river"}),
-    "expressways": ("highway", {"motorway"}),
-}
 _SUFFIXES = re.compile(r"(高速铁路|客运专线|城际铁路|铁路|高铁|航道|运河|高速公路|高速|线)$")
 _BRACKETS = re.compile(r"[（(].*?[)）]|\s")
 
@@ -58,10 +53,17 @@ class ImportReport:
 
 
 def _osm_ways(extract: Path) -> Any:
-    frame = pyogrio.read_dataframe(extract, layer="lines")
+    try:
+        frame = pyogrio.read_dataframe(extract, layer="lines")
+    except Exception as exc:  # GDAL's many error types: one finding that names the file
+        raise LayerError([Finding(ERROR, extract.name, f"cannot read the OSM extract: {str(exc)[:160]}",
+                                  "give an .osm or .osm.pbf file (e.g. a Geofabrik extract)")]) from exc
+    if "name" not in frame:
+        raise LayerError([Finding(ERROR, extract.name, "the extract's lines have no 'name' field",
+                                  "use an extract with the standard OSM tags")])
     clip = box(HUZHOU_BBOX[0] - MARGIN_DEG, HUZHOU_BBOX[1] - MARGIN_DEG,
                HUZHOU_BBOX[2] + MARGIN_DEG, HUZHOU_BBOX[3] + MARGIN_DEG)
-    frame = frame[frame.geometry.intersects(clip)].copy()
+    frame = frame[frame.geometry.notna() & frame.geometry.intersects(clip)].copy()
     frame["geometry"] = frame.geometry.intersection(clip)
     return frame
 
@@ -72,19 +74,28 @@ def _merge(geoms: list) -> Any:
     return linemerge(union) if union.geom_type == "MultiLineString" else union
 
 
-def import_osm(extract: Path, catalogue: Catalogue, write: bool = True) -> ImportReport:
+def import_osm(extract: Path, catalogue: Catalogue, write: bool = True, user: str = "import-osm") -> ImportReport:
+    """Match OSM ways to every layer that declares `osm_ways`, then (write=True) save all the
+    changed layers through the editor's safe save (lock, rules, history) — or none: every
+    layer is validated first, and if a later save still fails the earlier ones are undone."""
+    from .editing import load_for_edit, save_layer, undo_last
+
     ways = _osm_ways(extract)
     report = ImportReport()
     label = extract.name
-    for layer_id, (tag, values) in TARGETS.items():
-        spec = catalogue.get(layer_id)
-        data = read_geojson(spec.path)
+    pending: list[tuple[LayerSpec, dict, str]] = []
+    for spec in catalogue.layers:  # which OSM ways feed which layer: the catalogue's `osm_ways`
+        if not spec.osm_ways:
+            continue
+        layer_id, tag, values = spec.id, spec.osm_ways["tag"], set(spec.osm_ways["values"])
+        data, version = load_for_edit(spec)
         chosen = ways[ways[tag].isin(values) & ways["name"].notna()] if tag in ways else ways.iloc[0:0]
         by_name: dict[str, list] = {}
         for name, geom in zip(chosen["name"], chosen.geometry):
             by_name.setdefault(name, []).append(geom)
         used: set[str] = set()
         unmatched = []
+        matched_here = False
         for feature in data["features"]:
             props = feature["properties"]
             key = normalise(props["name_zh"])
@@ -98,15 +109,22 @@ def import_osm(extract: Path, catalogue: Catalogue, write: bool = True) -> Impor
             props["source"] = f"{props['source']}; geometry: © OpenStreetMap contributors (ODbL), extract {label}"
             used.update(names)
             report.matched[props["id"]] = names
+            matched_here = True
         report.unmatched_ours[layer_id] = unmatched
         report.unmatched_osm[layer_id] = sorted(set(by_name) - used)
-        if write and report.matched:
-            # Validate before writing: an import must never leave a broken layer behind.
-            import json
-
-            clean = json.loads(json.dumps(data))
-            problems = [f for f in validate_layer_data(spec, clean) if f.severity == "error"]
-            if problems:
-                raise ValueError("import would break the layer:\n" + "\n".join(map(str, problems)))
-            write_geojson(spec.path, clean)
+        if matched_here:
+            pending.append((spec, json.loads(json.dumps(data)), version))
+    problems = [f for spec, data, _ in pending for f in validate_layer_data(spec, data) if f.severity == ERROR]
+    if problems:  # validate every layer before writing any
+        raise LayerError(problems)
+    if write:
+        saved: list[LayerSpec] = []
+        try:
+            for spec, data, version in pending:
+                save_layer(spec, data, version, user, summary=f"import-osm from {label}")
+                saved.append(spec)
+        except BaseException:
+            for spec in reversed(saved):  # all or nothing: put back what this import wrote
+                undo_last(spec, user)
+            raise
     return report

@@ -1,8 +1,9 @@
-"""Build the plan overlay layers (geodata/overlay_*.geojson) from overlay_recipes.json.
+"""Build the derived layers (catalogue role "derived") from overlay_recipes.json.
 
-Each recipe names base features by id; their geometry comes from the current geodata, so
-an edit to a line or station flows into the overlays on the next build (CI checks the
-committed overlays are up to date).
+Each recipe names base features by id, and layers by id where a recipe reads a whole layer;
+their geometry comes from the current geodata (or from data about to be saved), so an edit
+to a line or station flows into the overlays. The recipes are checked against their kind's
+schema first (layers/recipes.py); `validate` and every save check the overlays are current.
 """
 from __future__ import annotations
 
@@ -11,32 +12,41 @@ from pathlib import Path
 from typing import Any, Callable
 
 from shapely.geometry import Point, mapping, shape
-from shapely.ops import polylabel
 
-from .catalogue import Catalogue
+from . import settings
+from .anchors import label_anchor
+from .catalogue import DERIVED, Catalogue
+from .findings import ERROR, Finding, LayerError
 from .loader import load_layer
 from .overlays import arrow, corridor_band, line_between, ring, shortest_times, time_band
-from .paths import PACKAGE_DIR
+from .recipes import read_checked
 from .storage import dumps_canonical
 
-RECIPES_FILE = PACKAGE_DIR / "overlay_recipes.json"
 ARROW_SHAFT_M, ARROW_HEAD_W_M, ARROW_HEAD_L_M = 3000, 9000, 9000
 
 
-class OverlayError(ValueError):
-    pass
+class OverlayError(LayerError, ValueError):
+    """Overlays cannot be built; carries every finding."""
 
 
-def _base_features(catalogue: Catalogue) -> dict[str, dict]:
+def base_datasets(catalogue: Catalogue, replace: dict[str, dict] | None = None) -> dict[str, dict]:
+    """Layer id → data of every non-derived layer, from disk unless given in `replace`."""
     out: dict[str, dict] = {}
+    problems: list[Finding] = []
     for spec in catalogue.layers:
-        if spec.group.startswith("overlay"):
+        if spec.has_role(DERIVED):
+            continue
+        if replace and spec.id in replace:
+            out[spec.id] = replace[spec.id]
             continue
         layer = load_layer(spec)
         if not layer.ok:
-            raise OverlayError(f"base layer {spec.id} has errors; fix it before building overlays")
-        for feature in layer.data["features"]:
-            out[feature["properties"]["id"]] = feature
+            problems.append(Finding(ERROR, spec.file, "layer has errors, so the overlays cannot be built from it",
+                                    "fix it first (python -m layers validate)"))
+            continue
+        out[spec.id] = layer.data
+    if problems:
+        raise OverlayError(problems)
     return out
 
 
@@ -53,14 +63,19 @@ def _feature(props: dict, geometry) -> dict:
 
 
 class _Builder:
-    def __init__(self, base: dict[str, dict]):
-        self.base = base
+    def __init__(self, datasets: dict[str, dict]):
+        self.datasets = datasets
+        self.base = {f["properties"]["id"]: f for data in datasets.values() for f in data["features"]}
+
+    def features_of(self, layer_id: str) -> list[dict]:
+        return self.datasets[layer_id]["features"]
 
     def geometry(self, ref: str):
         """Base geometry by id; 'id@point' gives an interior point of a polygon."""
         fid, _, mode = ref.partition("@")
         if fid not in self.base:
-            raise OverlayError(f"overlay recipe refers to unknown feature '{fid}'")
+            raise OverlayError([Finding(ERROR, settings.RECIPES_FILE.name,
+                                        f"overlay recipe refers to unknown feature '{fid}'")])
         geom = self.base[fid]["geometry"]
         if geom is None:
             return None
@@ -90,8 +105,7 @@ class _Builder:
 
     def label_point(self, r: dict) -> list[dict]:
         geom = self.geometry(r["from"])
-        part = max(geom.geoms, key=lambda g: g.area) if geom.geom_type == "MultiPolygon" else geom
-        point = polylabel(part, tolerance=0.001)
+        point = label_anchor(geom)
         return [_feature(_props(r, "label anchor inside the district (pole of inaccessibility)", [r["from"]]),
                          Point(round(point.x, 5), round(point.y, 5)))]
 
@@ -121,9 +135,9 @@ class _Builder:
         hub = self.geometry(hub_id)
         hub_name = self.base[hub_id]["properties"]["name_zh"].removesuffix("站")
         targets: dict[tuple[float, float], list[str]] = {}
-        for feature in self.base.values():
+        for feature in self.features_of(r["lines_layer"]):
             props = feature["properties"]
-            if not props["id"].startswith("rail_") or feature["geometry"] is None:
+            if feature["geometry"] is None:
                 continue
             if props.get("kind") not in r["line_kinds"] or hub_name not in props.get("stations", []):
                 continue
@@ -134,8 +148,8 @@ class _Builder:
         out = []
         for n, (end, line_ids) in enumerate(sorted(targets.items())):
             names = sorted({self.base[i]["properties"]["name_zh"] for i in line_ids})
-            ends = [f["properties"]["name_zh"] for f in self.base.values()
-                    if f["geometry"] and f["geometry"]["type"] == "Point" and f["properties"]["id"].startswith("stn_")
+            ends = [f["properties"]["name_zh"] for f in self.features_of(r["stations_layer"])
+                    if f["geometry"] and f["geometry"]["type"] == "Point"
                     and Point(f["geometry"]["coordinates"]).distance(Point(end)) < 1e-6]
             toward = ends[0] if ends else "—"
             arrow_recipe = {**r, "id": f"{r['id']}_{n + 1}", "name_zh": f"{r['name_zh']}：往{toward}（{'、'.join(names)}）",
@@ -151,13 +165,13 @@ class _Builder:
         times = shortest_times(edges, origin_name)
         edge_sources = "; ".join(f"{e['a']}–{e['b']} {e['minutes']} min: {e['source']}" for e in r["edges"])
         out = []
-        for feature in sorted(self.base.values(), key=lambda f: f["properties"]["id"]):
+        for feature in sorted(self.features_of(r["stations_layer"]), key=lambda f: f["properties"]["id"]):
             props = feature["properties"]
             name = props["name_zh"].removesuffix("站")
-            if not props["id"].startswith("stn_") or name not in times or name == origin_name:
+            if name not in times or name == origin_name:
                 continue
             minutes = times[name]
-            station_recipe = {**r, "id": f"{r['id']}_{props['id'].removeprefix('stn_')}",
+            station_recipe = {**r, "id": f"{r['id']}_{props['id'].removeprefix(r.get('strip_id_prefix', ''))}",
                               "name_zh": f"{props['name_zh']}：{minutes:g} 分钟", "name_en": f"{props['name_en']}: {minutes:g} min"}
             acc = props["accuracy"] if feature["geometry"] else f"unlocated: {props['id']} has no sourced position"
             p = _props(station_recipe, acc, [props["id"]], minutes=round(minutes, 1),
@@ -167,14 +181,16 @@ class _Builder:
         return out
 
 
-def build_overlays(catalogue: Catalogue, recipes_file: Path = RECIPES_FILE) -> dict[str, str]:
-    """file name → canonical GeoJSON text, for every overlay layer in the catalogue."""
-    recipes = json.loads(recipes_file.read_text(encoding="utf-8"))
-    builder = _Builder(_base_features(catalogue))
+def build_overlays(catalogue: Catalogue, recipes_file: Path | None = None,
+                   replace: dict[str, dict] | None = None) -> dict[str, str]:
+    """file name → canonical GeoJSON text, for every derived layer in the catalogue.
+
+    replace: layer id → data to use instead of the file (a save checks what it would write)."""
+    datasets = base_datasets(catalogue, replace)
+    builder = _Builder(datasets)
+    recipes = read_checked(recipes_file or settings.RECIPES_FILE, catalogue, set(builder.base))
     out: dict[str, str] = {}
-    for spec in catalogue.layers:
-        if spec.id not in recipes:
-            continue
+    for spec in catalogue.with_role(DERIVED):
         features: list[dict] = []
         for recipe in recipes[spec.id]:
             make: Callable[[dict], list[dict]] = getattr(builder, recipe["kind"])
@@ -182,3 +198,11 @@ def build_overlays(catalogue: Catalogue, recipes_file: Path = RECIPES_FILE) -> d
         collection = json.loads(json.dumps({"type": "FeatureCollection", "features": features}))
         out[spec.file] = dumps_canonical(collection)
     return out
+
+
+def stale_overlays(catalogue: Catalogue, replace: dict[str, dict] | None = None) -> dict[str, str]:
+    """file name → freshly built text, for derived files that differ from what is on disk."""
+    built = build_overlays(catalogue, replace=replace)
+    return {name: text for name, text in built.items()
+            if not (settings.GEODATA_DIR / name).exists()
+            or (settings.GEODATA_DIR / name).read_text(encoding="utf-8") != text}

@@ -1,13 +1,17 @@
 """Prepare a validated layer for the browser: add label anchors, publish under a hashed URL."""
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from shapely.geometry import shape
-from shapely.ops import polylabel
 
+from .anchors import label_anchor
 from .assets import publish_layer_data
+from .catalogue import LayerSpec
+from .styles import symbol_table
 from .loader import LoadedLayer
 from .simplify import HEAVY_BYTES, lod_copies
 
@@ -16,10 +20,7 @@ def _label_anchor(geometry: dict[str, Any] | None) -> list[float] | None:
     """Pole of inaccessibility of the largest part: inside the shape, away from edges."""
     if not geometry or geometry["type"] not in ("Polygon", "MultiPolygon"):
         return None
-    geom = shape(geometry)
-    if geom.geom_type == "MultiPolygon":
-        geom = max(geom.geoms, key=lambda g: g.area)
-    point = polylabel(geom, tolerance=0.001)
+    point = label_anchor(shape(geometry))
     return [round(point.x, 5), round(point.y, 5)]
 
 
@@ -32,12 +33,15 @@ def _rounded(coords: Any) -> Any:
     return [_rounded(c) for c in coords]
 
 
-def browser_copy(data: dict[str, Any]) -> dict[str, Any]:
-    """What the browser draws: coordinates rounded for size, label anchors added. The files in
-    geodata/ keep their full precision."""
+def browser_copy(data: dict[str, Any], spec: LayerSpec) -> dict[str, Any]:
+    """What the browser draws: coordinates rounded for size, label anchors added, and the index
+    of each feature's resolved symbol (`__sym`, into the configuration's `symbols`). The files
+    in geodata/ keep their full precision."""
     features = []
-    for feature in data["features"]:
+    _, symbol_of = symbol_table(spec, data["features"])
+    for feature, symbol in zip(data["features"], symbol_of):
         props = dict(feature["properties"])
+        props["__sym"] = symbol
         geometry = feature["geometry"]
         anchor = _label_anchor(geometry)
         if anchor:
@@ -59,11 +63,14 @@ def publish(layer: LoadedLayer) -> Published:
     """Browser copies of a layer that loaded without errors (plus LOD copies when it is heavy)."""
     if not layer.ok or layer.data is None:
         raise ValueError(f"layer '{layer.spec.id}' has errors and cannot be published")
-    copy = browser_copy(layer.data)
-    url = publish_layer_data(layer.spec.id, layer.digest, copy)
+    copy = browser_copy(layer.data, layer.spec)
+    # The symbol indexes depend on the catalogue style too: a style change is a new version.
+    style = json.dumps([layer.spec.style, layer.spec.style_by], sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(f"{layer.digest}:{style}".encode("utf-8")).hexdigest()[:16]
+    url = publish_layer_data(layer.spec.id, digest, copy)
     lods: list[tuple[int, str]] = []
     heavy = layer.spec.geometry != "Point" and layer.spec.path.stat().st_size > HEAVY_BYTES
     if heavy:
         for zoom, simplified in lod_copies(copy).items():
-            lods.append((zoom, publish_layer_data(f"{layer.spec.id}.z{zoom}", layer.digest, simplified)))
+            lods.append((zoom, publish_layer_data(f"{layer.spec.id}.z{zoom}", digest, simplified)))
     return Published(url, tuple(lods), len(copy["features"]))

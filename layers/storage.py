@@ -20,6 +20,7 @@ LEADING_KEYS = ("id", "name_zh", "name_en")
 
 
 MAX_FILE_BYTES = 100 * 1024 * 1024  # a layer larger than this belongs in a database, not a GeoJSON file
+MAX_FEATURES = 500_000
 
 
 def read_geojson(path: Path) -> dict[str, Any]:
@@ -42,12 +43,39 @@ def read_geojson(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise LayerError([Finding(ERROR, name, f"not UTF-8 text (byte {exc.start})",
                                   "save the file as UTF-8")]) from exc
+    return parse_json_text(text, name)
+
+
+class _NonStandard(ValueError):
+    pass
+
+
+def _refuse_constant(constant: str) -> None:
+    raise _NonStandard(constant)
+
+
+def parse_json_text(text: str, name: str) -> Any:
+    """Strict, bounded JSON: NaN/Infinity, absurdly deep nesting and numbers of thousands of
+    digits are findings (they crash or corrupt other tools), as is a syntax error."""
     try:
-        return json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise LayerError([Finding(ERROR, name,
                                   f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
                                   "fix the syntax there (a missing comma, bracket or quote is typical)")]) from exc
+    except _NonStandard as exc:
+        raise LayerError([Finding(ERROR, name, f"'{exc}' is not valid JSON (RFC 8259 has no NaN or Infinity)",
+                                  "write a number, or leave the value out")]) from exc
+    except RecursionError as exc:
+        raise LayerError([Finding(ERROR, name, "the JSON is nested too deeply to be a GeoJSON layer",
+                                  "GeoJSON needs at most a handful of levels; the file is damaged or hostile")]) from exc
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise LayerError([Finding(ERROR, name, f"a value cannot be read: {str(exc)[:120]}",
+                                  "numbers in GeoJSON are coordinates and measures: a few digits each")]) from exc
+    if isinstance(data, dict) and isinstance(data.get("features"), list) and len(data["features"]) > MAX_FEATURES:
+        raise LayerError([Finding(ERROR, name, f"{len(data['features'])} features, over the {MAX_FEATURES} limit",
+                                  "a layer this large belongs in a database or a tile service")])
+    return data
 
 
 def _round_coords(value: Any) -> Any:
@@ -77,22 +105,23 @@ def canonical_feature(feature: dict[str, Any]) -> dict[str, Any]:
 
 
 def dumps_canonical(collection: dict[str, Any]) -> str:
-    """Serialise a FeatureCollection: header line, one feature per line, closing line."""
+    """Serialise a FeatureCollection: header line, one feature per line, closing line. Strict
+    JSON only: a NaN or infinite number raises ValueError instead of being written."""
     features = [canonical_feature(f) for f in collection.get("features", [])]
-    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":"), allow_nan=False) for f in features]
     body = ",\n".join(lines)
     return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if body else "") + "]}\n"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write via temp file + fsync + rename, so a crash leaves either the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     # mkstemp creates 0600; keep the existing file's mode (or a normal 0644) for git and QGIS.
     os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else 0o644)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
@@ -104,6 +133,10 @@ def atomic_write_text(path: Path, text: str) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def write_geojson(path: Path, collection: dict[str, Any]) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import urllib.request
 from pathlib import Path
 from typing import Callable
@@ -17,6 +16,7 @@ import numpy as np
 from PIL import Image
 from pyproj import Transformer
 
+from . import settings
 from .basemaps import BASEMAPS, tile_url
 
 TILE = 256
@@ -30,7 +30,7 @@ class TileError(RuntimeError):
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("HZ_TILE_CACHE", Path.home() / ".cache" / "huzhou-map" / "tiles"))
+    return settings.tile_cache_dir()
 
 
 def _http_fetch(url: str) -> bytes:

@@ -44,7 +44,7 @@ def _check_positions(geometry: dict, ctx: dict) -> list[Finding]:
     lon_min, lat_min, lon_max, lat_max = REGION_BBOX
     try:
         positions = list(_iter_positions(geometry.get("coordinates")))
-    except (TypeError, IndexError):
+    except (TypeError, IndexError, RecursionError):
         positions = []
     if not positions:
         return [Finding(ERROR, message="geometry has no coordinates", field="geometry",
@@ -69,6 +69,26 @@ def _check_positions(geometry: dict, ctx: dict) -> list[Finding]:
     return out
 
 
+def _check_rings(geometry: dict, ctx: dict) -> list[Finding]:
+    """RFC 7946: a ring's first and last positions are the same (other tools reject open
+    rings; shapely would silently close them)."""
+    if geometry["type"] == "Polygon":
+        polygons = [geometry["coordinates"]]
+    elif geometry["type"] == "MultiPolygon":
+        polygons = geometry["coordinates"]
+    else:
+        return []
+    out = []
+    for p, rings in enumerate(polygons):
+        for r, ring in enumerate(rings):
+            if len(ring) < 4 or list(ring[0]) != list(ring[-1]):
+                where = f"polygon {p}, ring {r}" if geometry["type"] == "MultiPolygon" else f"ring {r}"
+                out.append(Finding(ERROR, message=f"{where} is not closed (its first and last positions differ, "
+                                                  f"or it has fewer than 4)", field="geometry",
+                                   hint="repeat the first position at the end of the ring", **ctx))
+    return out
+
+
 def _check_geometry(feature: dict, spec: LayerSpec, ctx: dict) -> list[Finding]:
     geometry = feature.get("geometry")
     if geometry is None and spec.allow_unlocated:
@@ -90,6 +110,9 @@ def _check_geometry(feature: dict, spec: LayerSpec, ctx: dict) -> list[Finding]:
     out = _check_positions(geometry, ctx)
     if out or gtype in ("Point", "MultiPoint"):
         return out  # numeric, in-range positions make a valid point: skip the GEOS round trip
+    out = _check_rings(geometry, ctx)
+    if out:
+        return out
     try:
         geom = shape(geometry)
     except (ValueError, TypeError, AttributeError, shapely.errors.GEOSException) as exc:
@@ -125,14 +148,14 @@ def _check_properties(props: dict, spec: LayerSpec, ctx: dict) -> list[Finding]:
 def _check_gcj(data: dict, spec: LayerSpec, name: str, boundary_wkb: bytes | None) -> list[Finding]:
     from .gcj_check import gcj_shift, looks_gcj02
 
-    if boundary_wkb is None or spec.id == "districts":
+    if boundary_wkb is None:
         return []
     shift = gcj_shift(data, boundary_wkb)
     if not looks_gcj02(shift):
         return []
     before, after = shift
     return [Finding(ERROR, name, f"coordinates look like GCJ-02 (Amap/Tencent): vertices sit {before:.0f} m off the "
-                                 f"district boundaries, {after:.0f} m after undoing the GCJ-02 shift",
+                                 f"reference boundaries, {after:.0f} m after undoing the GCJ-02 shift",
                     "convert to WGS 84 (import the file declaring GCJ-02 on the editing page, or layers.crs."
                     "gcj02_to_wgs84)", field="geometry")]
 

@@ -4,23 +4,10 @@
 // re-adds a layer from memory instead of downloading it again.
 (function () {
   if (window.hz) { return; }
-  const dataCache = {};
-  function fetchOnce(url) {
-    if (!dataCache[url]) {
-      dataCache[url] = fetch(url).then(function (r) {
-        if (!r.ok) { throw new Error(url + ': HTTP ' + r.status); }
-        return r.json();
-      });
-    }
-    return dataCache[url];
-  }
+  const fetchOnce = window.hzFetchJson;  // shared.js, loaded before this file
+  // Symbols are resolved in Python (layers/styles.py); each feature carries its index.
   function styleFor(cfg, props) {
-    const style = Object.assign({}, cfg.style);
-    (cfg.style_by || []).forEach(function (rule) {
-      const extra = rule.values[String(props[rule.property])];
-      if (extra) { Object.assign(style, extra); }
-    });
-    return style;
+    return cfg.symbols[props.__sym] || cfg.symbols[0];
   }
   function text(value) {
     if (value === null || value === undefined) { return ''; }
@@ -66,10 +53,66 @@
     const el = document.createElement('span');
     el.className = 'hz-label hz-label-' + (cfg.label_position === 'below' ? 'below' : cfg.geometry.toLowerCase());
     el.textContent = text(props[cfg.label_field]);
+    el.dataset.priority = String(cfg.label_priority || 0);
     return L.marker(latlng, {
       pane: cfg.label_pane, interactive: false, keyboard: false,
       icon: L.divIcon({className: 'hz-label-icon', html: el, iconSize: null}),
     });
+  }
+  // Label collisions: after any zoom or layer change, labels are shown by priority (plan cores
+  // and stations before towns and parks, layers/styles.label_priority); a label that would
+  // touch one already shown, or a district badge, is hidden until there is room for it.
+  const LABEL_GAP = 2;  // px kept clear around each label
+  const SAME_SPOT = 4;  // px: labels anchored this close name one place
+  // Right of the symbol (the stylesheet's default), then left, above, below.
+  const POINT_LABEL_PLACES = ['', 'translate(calc(-100% - 8px), -50%)', 'translate(-50%, calc(-100% - 9px))',
+                              'translate(-50%, 9px)'];
+  function boxesTouch(a, b) {
+    return a.left < b.right + LABEL_GAP && b.left < a.right + LABEL_GAP &&
+           a.top < b.bottom + LABEL_GAP && b.top < a.bottom + LABEL_GAP;
+  }
+  function declutter(map) {
+    const container = map.getContainer();
+    // Badges and map controls (legend, zoom, measure) are never covered by a label.
+    const taken = Array.from(container.querySelectorAll('.hz-badge, .leaflet-control')).map(function (el) {
+      return el.getBoundingClientRect();
+    });
+    const labels = Array.from(container.querySelectorAll('.hz-label'));
+    const spots = [];  // anchors of the labels shown
+    labels.forEach(function (el) { el.style.visibility = ''; el.style.transform = ''; });
+    labels.map(function (el, order) { return {el: el, order: order, priority: +el.dataset.priority || 0}; })
+      .sort(function (a, b) { return b.priority - a.priority || a.order - b.order; })
+      .forEach(function (item) {
+        // Two point labels for one spot (a core and the park it copies, a city and its
+        // station): the first shown speaks for both.
+        const point = item.el.classList.contains('hz-label-point');
+        const at = item.el.parentNode.getBoundingClientRect();
+        if (point && spots.some(function (p) { return Math.abs(p[0] - at.left) < SAME_SPOT && Math.abs(p[1] - at.top) < SAME_SPOT; })) {
+          item.el.style.visibility = 'hidden';
+          item.el.dataset.hzHidden = '1';
+          return;
+        }
+        // A point's label may move to the left, above or below its symbol to find room.
+        const places = point ? POINT_LABEL_PLACES : [''];
+        const free = places.find(function (transform) {
+          item.el.style.transform = transform;
+          const box = item.el.getBoundingClientRect();
+          if (taken.some(function (other) { return boxesTouch(box, other); })) { return false; }
+          taken.push(box);
+          return true;
+        });
+        if (free === undefined) { item.el.style.transform = ''; } else if (point) { spots.push([at.left, at.top]); }
+        item.el.style.visibility = free === undefined ? 'hidden' : '';
+        item.el.dataset.hzHidden = free === undefined ? '1' : '';
+      });
+  }
+  function watchLabels(map) {
+    let pending = null;
+    function later() {
+      if (pending) { return; }
+      pending = window.requestAnimationFrame(function () { pending = null; declutter(map); });
+    }
+    map.on('zoomend moveend layeradd layerremove resize', later);  // a pan moves labels under the legend
   }
   // WGS 84 → GCJ-02, the same published transform as layers/crs.py, so our data sits on
   // Amap tiles (which are in GCJ-02).
@@ -100,18 +143,21 @@
     const c = cfg.gcj ? toGcj(coords[0], coords[1]) : coords;
     return L.latLng(c[1], c[0]);
   }
-  // Built groups are kept by configuration, so switching a layer back on re-attaches it
-  // instead of rebuilding it.
+  // Built groups are kept by layer configuration, so switching a layer back on re-attaches it
+  // instead of rebuilding it. View state stays out of the key: a search focus is read from
+  // `view` when needed, and a filtered copy is built for the filter and never kept, so
+  // searches and filters do not pile up groups.
   const built = {};
+  function cacheKey(cfg) { return JSON.stringify(Object.assign({}, cfg, {focus: null})); }
   function layer(parent, cfg) {
-    const key = JSON.stringify(cfg);
+    const key = cacheKey(cfg);
     if (built[key]) {
       parent.addLayer(built[key]);
       return built[key];
     }
     const group = L.featureGroup();
     group.hzKey = key;
-    built[key] = group;
+    if (!cfg.include) { built[key] = group; }
     const include = cfg.include ? new Set(cfg.include) : null;
     const options = {
       pane: cfg.pane,
@@ -172,17 +218,22 @@
     }
     // A search result: fly there once per search (the token), then open its popup.
     function focusOn() {
-      if (!cfg.focus || window.hzLastFocus === cfg.focus.token) { return; }
-      window.hzLastFocus = cfg.focus.token;
-      if (shapes.focus) { shapes.focus(cfg.focus.id, cfg.focus.zoom); return; }
+      const focus = view.focus && view.focus.layer === cfg.id ? view.focus : null;
+      if (!focus || !shownUrl || window.hzLastFocus === focus.token) { return; }
+      window.hzLastFocus = focus.token;
+      view.userMoved = true;  // flying to a search result is a deliberate move
+      if (shapes.focus) { shapes.focus(focus.id, focus.zoom); return; }
       shapes.eachLayer(function (l) {
-        if (l.hzId !== cfg.focus.id || !group._map) { return; }
+        if (l.hzId !== focus.id || !group._map) { return; }
         const map = group._map;
-        map.once('moveend', function () { l.openPopup(); });
-        if (l.getLatLng) { map.setView(l.getLatLng(), cfg.focus.zoom, {animate: false}); }
-        else { map.fitBounds(l.getBounds(), {animate: false, maxZoom: cfg.focus.zoom}); }
+        if (focus.popup !== false) { map.once('moveend', function () { l.openPopup(); }); }
+        if (focus.bounds) {  // several features (a project's): show them all
+          map.fitBounds(focus.bounds, {animate: false, maxZoom: focus.zoom, padding: [40, 40]});
+        } else if (l.getLatLng) { map.setView(l.getLatLng(), focus.zoom, {animate: false}); }
+        else { map.fitBounds(l.getBounds(), {animate: false, maxZoom: focus.zoom}); }
       });
     }
+    group.hzFocus = focusOn;
     function onZoom() {
       syncLabels();
       const wanted = urlFor(group._map.getZoom());
@@ -193,7 +244,7 @@
       group.hzMap.on('zoomend', onZoom);
       const wanted = urlFor(group._map.getZoom());
       if (wanted !== shownUrl) { show(wanted, true); }  // re-attached: already drawn
-      else { syncLabels(); }
+      else { syncLabels(); focusOn(); }
     });
     group.on('remove', function () { if (group.hzMap) { group.hzMap.off('zoomend', onZoom); } });
     parent.addLayer(group);
@@ -208,17 +259,14 @@
   function configFor(id) {
     const base = view.configs && view.configs.layers[id];
     if (!base || !base.url) { return null; }
-    return Object.assign({}, base, {
-      include: view.include && view.include[id] ? view.include[id] : null,
-      focus: view.focus && view.focus.layer === id ? view.focus : null,
-    });
+    return Object.assign({}, base, {include: view.include && view.include[id] ? view.include[id] : null});
   }
   function apply() {
     if (!view.map || !view.configs) { return; }
     const wanted = new Set(view.visible);
     Object.keys(view.shown).forEach(function (id) {
       const cfg = configFor(id);
-      if (!wanted.has(id) || !cfg || view.shown[id].hzKey !== JSON.stringify(cfg)) {
+      if (!wanted.has(id) || !cfg || view.shown[id].hzKey !== cacheKey(cfg)) {
         view.map.removeLayer(view.shown[id]);
         delete view.shown[id];
       }
@@ -226,9 +274,105 @@
     view.configs.order.forEach(function (id) {
       const cfg = configFor(id);
       if (wanted.has(id) && cfg && !view.shown[id]) { view.shown[id] = layer(view.map, cfg); }
+      else if (view.shown[id]) { view.shown[id].hzFocus(); }  // a new search result in a shown layer
     });
     drawLegend();
+    drawBadges();
+    wordTileNotice();
     prefetchLater();
+  }
+  // Features known only to their district (no sourced point): one badge per district with
+  // their count, listing them when clicked; a feature naming no district goes to a city-wide
+  // badge. Never a fake point.
+  let badgeRound = 0;
+  function drawBadges() {
+    const round = ++badgeRound;
+    const configs = view.configs;
+    const layers = configs.order.map(function (id) { return configs.layers[id]; }).filter(function (cfg) {
+      return view.shown[cfg.id] && cfg.district_field && cfg.unlocated_count;
+    });
+    Promise.all(layers.map(function (cfg) {
+      return fetchOnce(cfg.url).then(function (data) {
+        return data.features.filter(function (f) { return !f.geometry; }).map(function (f) { return {cfg: cfg, f: f}; });
+      });
+    })).then(function (lists) {
+      if (round !== badgeRound || !view.map) { return; }
+      if (view.badges) { view.map.removeLayer(view.badges); }
+      view.badges = L.layerGroup().addTo(view.map);
+      const items = [].concat.apply([], lists);
+      if (!items.length) { return; }
+      const places = configs.districts.map(function (d) { return {name: d.name, match: d.name_zh, at: d.anchor, items: []}; });
+      // City-wide items have no place on the map: their badge is a button in the corner.
+      const city = {name: configs.words.city_wide, match: null, at: null, items: []};
+      items.forEach(function (item) {
+        const value = String(item.f.properties[item.cfg.district_field] || '');
+        const hits = places.filter(function (p) { return value.indexOf(p.match) >= 0; });
+        (hits.length ? hits : [city]).forEach(function (p) { p.items.push(item); });
+      });
+      if (city.items.length) { view.badges.addLayer(cityBadge(city)); }
+      places.forEach(function (place) {
+        if (!place.items.length) { return; }
+        const icon = L.divIcon({className: 'hz-badge-icon', iconSize: null,
+                                html: '<span class="hz-badge"></span>'});
+        const marker = L.marker(L.latLng(place.at[1], place.at[0]), {icon: icon, pane: 'markerPane', keyboard: true,
+                                                                      title: place.name});
+        marker.on('add', function () {
+          const el = marker.getElement().querySelector('.hz-badge');
+          const count = configs.words.unlocated_n.replace('{n}', place.items.length);
+          el.textContent = count;
+        });
+        marker.bindPopup(function () { return badgeCard(place); }, {maxWidth: 380});
+        view.badges.addLayer(marker);
+      });
+    }).catch(function (err) { console.error('unlocated badges: ' + err.message); });
+  }
+  function cityBadge(place) {
+    const Badge = L.Control.extend({
+      options: {position: 'topleft'},
+      onAdd: function (map) {
+        const el = L.DomUtil.create('a', 'hz-badge hz-badge-city');
+        el.href = '#';
+        el.setAttribute('role', 'button');
+        el.textContent = place.name + ' · ' + view.configs.words.unlocated_n.replace('{n}', place.items.length);
+        L.DomEvent.disableClickPropagation(el);
+        L.DomEvent.on(el, 'click', function (e) {
+          L.DomEvent.preventDefault(e);
+          L.popup({maxWidth: 380}).setLatLng(map.getCenter()).setContent(badgeCard(place)).openOn(map);
+        });
+        return el;
+      },
+    });
+    // A layer-like wrapper, so the badges group adds and removes it with the district badges.
+    const control = new Badge();
+    const Holder = L.Layer.extend({
+      onAdd: function (map) { control.addTo(map); return this; },
+      onRemove: function () { control.remove(); return this; },
+    });
+    return new Holder();
+  }
+  function badgeCard(place) {
+    const words = view.configs.words;
+    const box = document.createElement('div');
+    box.className = 'hz-info hz-badge-card';
+    const head = document.createElement('div');
+    head.className = 'hz-title';
+    head.textContent = words.unlocated_here.replace('{district}', place.name).replace('{n}', place.items.length);
+    box.appendChild(head);
+    const hint = document.createElement('div');
+    hint.className = 'hz-hint';
+    hint.textContent = words.unlocated_hint;
+    box.appendChild(hint);
+    place.items.forEach(function (item) {
+      const details = document.createElement('details');
+      const summary = document.createElement('summary');
+      summary.textContent = text(item.f.properties[item.cfg.title_field]) + ' · ' + item.cfg.title;
+      details.appendChild(summary);
+      details.addEventListener('toggle', function () {
+        if (details.open && details.children.length === 1) { details.appendChild(table(item.f.properties, item.cfg, item.cfg.popup)); }
+      }, {once: false});
+      box.appendChild(details);
+    });
+    return box;
   }
   // Once the map is drawn, fetch the other small layers in the background: switching one on
   // then only builds it from memory.
@@ -249,53 +393,173 @@
     apply();
     return true;
   }
+  // The view after a deliberate move (drag, wheel, keys, the zoom buttons, a search result)
+  // goes into the page's address bar (a shareable link) and into sessionStorage, where the
+  // Export page reads its extent: no Python rerun per pan (docs/decisions/0007).
+  function watchView(map, channel) {
+    if (view.watching === map) { return; }
+    view.watching = map;
+    const container = map.getContainer();
+    ['pointerdown', 'keydown', 'touchstart'].forEach(function (type) {
+      container.addEventListener(type, function () { view.userMoved = true; }, {capture: true, passive: true});
+    });
+    // No scroll trap: the wheel scrolls the page until the planner clicks into the map (or
+    // holds Ctrl), as on familiar web maps; leaving the map gives the wheel back to the page.
+    map.scrollWheelZoom.disable();
+    container.addEventListener('pointerdown', function () { map.scrollWheelZoom.enable(); });
+    container.addEventListener('mouseleave', function () { map.scrollWheelZoom.disable(); });
+    container.addEventListener('wheel', function (e) {
+      if (map.scrollWheelZoom.enabled()) { view.userMoved = true; return; }
+      if (!e.ctrlKey) { return; }  // the page scrolls
+      e.preventDefault();  // Ctrl + wheel zooms the map, not the browser page
+      view.userMoved = true;
+      map.setZoomAround(map.mouseEventToContainerPoint(e), map.getZoom() + (e.deltaY < 0 ? 1 : -1));
+    }, {capture: true, passive: false});
+    map.on('moveend', function () {
+      if (!view.userMoved) { return; }
+      const c = map.getCenter(), b = map.getBounds();
+      view.reported = {center: [+c.lat.toFixed(5), +c.lng.toFixed(5)], zoom: map.getZoom(),
+                       bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return +v.toFixed(5); })};
+      writeView(channel);
+    });
+  }
+  function writeView(channel) {
+    const v = view.reported;
+    if (!v) { return; }
+    try {
+      window.sessionStorage.setItem('hz-view:' + channel, JSON.stringify(v));
+      const top = window.parent;
+      const link = new URL(top.location.href);
+      link.searchParams.set('center', v.center[0].toFixed(5) + ',' + v.center[1].toFixed(5));
+      link.searchParams.set('zoom', String(v.zoom));
+      if (link.href !== top.location.href) { top.history.replaceState(top.history.state, '', link.href); }
+    } catch (err) { /* another origin or storage off: the link keeps the last view Python wrote */ }
+  }
+  // Rings around the features of a chosen project, until something else is chosen.
+  function highlight(map, focus) {
+    const token = focus && focus.highlight ? focus.token : null;
+    if (view.highlightToken === token) { return; }
+    view.highlightToken = token;
+    if (view.highlighted) { map.removeLayer(view.highlighted); view.highlighted = null; }
+    if (!token) { return; }
+    view.highlighted = L.layerGroup(focus.highlight.map(function (at) {
+      return L.circleMarker(L.latLng(at[0], at[1]), {radius: 16, color: '#e67e00', weight: 3, fill: false,
+                                                      dashArray: '4 3', interactive: false, className: 'hz-highlight'});
+    })).addTo(map);
+  }
+  // An online basemap that cannot load (offline, blocked intranet) says so on the map instead
+  // of leaving the user before a blank background; our own layers still draw.
+  function watchTiles(map) {
+    if (view.tilesWatched === map) { return; }
+    view.tilesWatched = map;
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.TileLayer)) { return; }
+      layer.once('tileerror', function () {
+        const Notice = L.Control.extend({
+          options: {position: 'topright'},
+          onAdd: function () {
+            view.tileNotice = L.DomUtil.create('div', 'hz-tile-notice');
+            wordTileNotice();
+            return view.tileNotice;
+          },
+        });
+        new Notice().addTo(map);
+      });
+    });
+  }
+  function wordTileNotice() {  // in the page language, once the configuration has arrived
+    if (!view.tileNotice) { return; }
+    const words = view.configs && view.configs.words;
+    view.tileNotice.style.display = words ? '' : 'none';
+    if (words) { view.tileNotice.textContent = words.tiles_failed; }
+  }
+  // The page's stylesheet sizes this frame to the window (pages/layout.py); the map fills
+  // the frame and follows it, instead of the fixed height it was created with.
+  function fillFrame(map) {
+    if (view.filled) { return; }
+    view.filled = true;
+    const el = map.getContainer();
+    document.documentElement.style.height = document.body.style.height = '100%';
+    document.body.style.margin = '0';
+    el.style.height = '100vh';
+    el.style.width = '100%';
+    // Keep the centre (a shared link's view) when the frame changes size.
+    window.addEventListener('resize', function () { map.invalidateSize({animate: false}); });
+    map.invalidateSize({animate: false});
+  }
   function sync(map, state) {
     view.map = map;
+    if (!view.filled) { watchLabels(map); }
+    fillFrame(map);
+    watchTiles(map);
+    watchView(map, state.channel);
+    writeView(state.channel);  // a rerun may have rewritten the address bar: put the view back
+    if (state.link) { view.linkName = state.link; linkViews(map, state.link); }
     if (state.channel && !view.channel && window.BroadcastChannel) {
       view.channel = new BroadcastChannel(state.channel);
       view.channel.onmessage = function (e) { if (e.data) { setVisible(e.data.visible, e.data.seq); } };
     }
+    if (state.fit && view.fit === undefined) { view.fit = state.fit; }  // once per page load
     view.include = state.include || null;
     view.focus = state.focus || null;
+    highlight(map, view.focus);
     if (state.seq > view.seq) { view.visible = state.visible.slice(); view.seq = state.seq; }
     const url = state.config_url;
     view.configUrl = url;
     return fetchOnce(url).then(function (configs) {
       if (url !== view.configUrl) { return; }  // a newer configuration (language switch) was asked for meanwhile
       view.configs = configs;
+      relabel(map, configs.words);
       apply();
     }).catch(function (err) { console.error('map configuration failed: ' + err.message); });
   }
-  // Legend drawn from the same configuration, so it follows a toggle at once.
-  function swatch(geometry, style) {
-    const ns = 'http://www.w3.org/2000/svg';
-    const svg = document.createElementNS(ns, 'svg');
-    svg.setAttribute('width', '24');
-    svg.setAttribute('height', '16');
-    let shape;
-    if (geometry === 'Point') {
-      shape = document.createElementNS(ns, 'circle');
-      shape.setAttribute('cx', '12'); shape.setAttribute('cy', '8'); shape.setAttribute('r', '5');
-      shape.setAttribute('fill', style.fillColor || '#fff');
-    } else if (geometry === 'LineString') {
-      shape = document.createElementNS(ns, 'line');
-      shape.setAttribute('x1', '1'); shape.setAttribute('y1', '8'); shape.setAttribute('x2', '23'); shape.setAttribute('y2', '8');
-      if (style.dashArray) { shape.setAttribute('stroke-dasharray', style.dashArray); }
-    } else {
-      shape = document.createElementNS(ns, 'rect');
-      shape.setAttribute('x', '2'); shape.setAttribute('y', '2'); shape.setAttribute('width', '20'); shape.setAttribute('height', '12');
-      shape.setAttribute('fill', style.fillColor || 'none');
-      shape.setAttribute('fill-opacity', String(style.fillOpacity === undefined ? 0.4 : style.fillOpacity));
+  // Maps that move together (the compare page, pages/compare.py). Each map has its own iframe
+  // and runtime; a map that moves posts its view on a BroadcastChannel named per session, and
+  // the others take it without posting it back. As with layer sets, the newest view wins
+  // (time, then a random id), so maps that start or resize at the same moment still agree.
+  function linkViews(map, name) {
+    if (view.linked === map || !window.BroadcastChannel) { return; }
+    view.linked = map;
+    const channel = new BroadcastChannel(name);
+    const me = Math.random();
+    let last = {t: 0, from: 0};
+    let following = false;
+    function post() {
+      if (following) { return; }
+      const c = map.getCenter();
+      last = {t: Math.max(Date.now(), last.t + 1), from: me};
+      channel.postMessage({center: [c.lat, c.lng], zoom: map.getZoom(), t: last.t, from: me});
     }
-    shape.setAttribute('stroke', style.color || '#333');
-    shape.setAttribute('stroke-width', String(geometry === 'LineString' ? (style.weight || 2) : 1.5));
-    svg.appendChild(shape);
-    return svg;
+    map.on('move zoomend', post);
+    channel.onmessage = function (e) {
+      const v = e.data;
+      if (!v || !Array.isArray(v.center) || typeof v.zoom !== 'number' || typeof v.t !== 'number' ||
+          !(v.t > last.t || (v.t === last.t && v.from > last.from))) { return; }
+      last = {t: v.t, from: v.from};
+      following = true;
+      try { map.setView(v.center, v.zoom, {animate: false}); } finally { following = false; }
+    };
+    post();  // a map that joins shows the others its view: they all end on the newest
   }
+  // A map opened without a view in its link shows all of Huzhou in the part the legend
+  // leaves free (once, and never after the user has moved it).
+  function fitBesideLegend(box) {
+    if (!view.fit || view.userMoved || box.style.display === 'none') { return; }  // not drawn yet
+    const fit = view.fit;
+    view.fit = null;
+    window.requestAnimationFrame(function () {  // once the legend has its laid-out width
+      if (view.userMoved) { return; }
+      const size = view.map.getSize();
+      const legendWidth = view.legendFolded ? 0 : Math.min(box.offsetWidth + 10, size.x / 2);
+      // Leaflet pads by corners: the right-hand side keeps clear of the legend.
+      view.map.fitBounds(fit, {paddingTopLeft: [10, 10], paddingBottomRight: [legendWidth, 10], animate: false});
+    });
+  }
+  // Legend drawn from the same configuration, so it follows a toggle at once.
   function drawLegend() {
     if (!view.legend) {
       const Legend = L.Control.extend({
-        options: {position: 'bottomright'},
+        options: {position: 'topright'},  // over Taihu at city scale, not over 南浔
         onAdd: function () {
           const box = L.DomUtil.create('div', 'hz-legend');
           L.DomEvent.disableClickPropagation(box);
@@ -307,30 +571,81 @@
     }
     const box = view.legend.getContainer();
     box.replaceChildren();
-    const ids = view.configs.order.filter(function (id) { return view.shown[id]; });
+    const ids = view.configs.order.filter(function (id) {
+      const cfg = view.configs.layers[id];
+      return view.shown[id] && (cfg.legend.length || cfg.unlocated_count);
+    });
     box.style.display = ids.length ? '' : 'none';
     // The title folds the legend away (it can cover the map on a small screen or a slide).
     const head = document.createElement('div');
     head.className = 'hz-legend-title';
     head.setAttribute('role', 'button');
+    if (view.legendFolded === undefined) {  // on a small map the legend starts as a button,
+      const size = view.map.getSize();    // except side by side, where reading it is the point
+      view.legendFolded = !view.linkName && (size.y < 700 || size.x < 900);
+    }
     head.textContent = (view.legendFolded ? '▸ ' : '▾ ') + view.configs.legend_title;
-    head.addEventListener('click', function () { view.legendFolded = !view.legendFolded; drawLegend(); });
-    box.appendChild(head);
-    if (view.legendFolded) { return; }
-    ids.forEach(function (id) {
-      const cfg = view.configs.layers[id];
-      const row = document.createElement('div');
-      row.className = 'hz-legend-item';
-      row.appendChild(swatch(cfg.geometry, cfg.style));
-      const name = document.createElement('span');
-      name.textContent = cfg.title;
-      row.appendChild(name);
-      box.appendChild(row);
+    head.addEventListener('click', function () {
+      view.legendFolded = !view.legendFolded;
+      drawLegend();
+      declutter(view.map);  // the legend's box changed size
     });
+    box.appendChild(head);
+    if (view.legendFolded) { fitBesideLegend(box); return; }
+    // Grouped as the layer panel is (base data, transport, industry, each plan), so a plan's
+    // overlays read apart from the base data at a glance. One row per resolved symbol that is
+    // drawn (the PNG legend lists the same entries), and a note where a layer has features
+    // without a position yet.
+    const wanted = new Set(ids);
+    view.configs.groups.forEach(function (group) {
+      const members = group.layers.filter(function (id) { return wanted.has(id); });
+      if (!members.length) { return; }
+      const heading = document.createElement('div');
+      heading.className = 'hz-legend-group' + (group.bulk ? ' hz-legend-plan' : '');
+      heading.textContent = group.title;
+      box.appendChild(heading);
+      members.forEach(legendRows);
+    });
+    fitBesideLegend(box);
+    function legendRows(id) {
+      const cfg = view.configs.layers[id];
+      cfg.legend.forEach(function (entry) {
+        const row = document.createElement('div');
+        row.className = 'hz-legend-item';
+        row.appendChild(window.hzSwatch(entry.geometry, entry.symbol));
+        const name = document.createElement('span');
+        name.textContent = entry.label;
+        row.appendChild(name);
+        box.appendChild(row);
+      });
+      if (cfg.unlocated_count) {
+        const note = document.createElement('div');
+        note.className = 'hz-legend-note';
+        note.textContent = (cfg.legend.length ? '' : cfg.title + '：') +
+          view.configs.words.unlocated_n.replace('{n}', cfg.unlocated_count);
+        box.appendChild(note);
+      }
+    }
   }
 
   // Measure tool: click points, read the length (and the area once three points are set).
+  // The measure tool and attribution line follow the page language (the base map itself is
+  // built once, in Chinese, so a language switch does not remount it).
+  function relabel(map, words) {
+    if (view.measure) {
+      Object.assign(view.measure.words, words);
+      view.measure.button.textContent = words.short;
+      view.measure.button.title = words.title;
+      if (!view.measure.active()) { view.measure.out.textContent = words.hint; }
+    }
+    if (map.attributionControl && words.attribution !== view.attribution) {
+      if (view.attribution) { map.attributionControl.removeAttribution(view.attribution); }
+      map.attributionControl.addAttribution(words.attribution);
+      view.attribution = words.attribution;
+    }
+  }
   function measureControl(map, words) {
+    words = Object.assign({}, words);
     const Control = L.Control.extend({
       options: {position: 'topleft'},
       onAdd: function () {
@@ -343,6 +658,7 @@
         const out = L.DomUtil.create('div', 'hz-measure-out', box);
         out.style.display = 'none';
         let active = false, points = [], line = null, poly = null;
+        view.measure = {words: words, button: button, out: out, active: function () { return active; }};
         function clear() {
           points = [];
           if (line) { map.removeLayer(line); line = null; }
@@ -385,7 +701,9 @@
         return box;
       },
     });
-    return new Control().addTo(map);
+    const control = new Control().addTo(map);
+    if (view.configs) { relabel(map, view.configs.words); }  // the configuration came first
+    return control;
   }
   // Area of a lon/lat ring on the WGS 84 authalic sphere (good to ~0.5 % at city scale).
   function sphericalArea(latlngs) {
@@ -399,6 +717,6 @@
     return Math.abs(total * R * R / 2);
   }
   window.hz = {layer: layer, fetchOnce: fetchOnce, measureControl: measureControl, toGcj: toGcj,
-               sync: sync, setVisible: setVisible, swatch: swatch, view: view,
+               sync: sync, setVisible: setVisible, view: view,
                table: table, styleFor: styleFor, latLngOf: latLngOf};
 })();

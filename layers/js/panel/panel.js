@@ -1,10 +1,11 @@
-// The layer panel in the sidebar (component protocol v1, no build step). A click shows or
-// hides the layer in the map at once (a direct call into the map iframe, or a BroadcastChannel
-// message where that is not reachable), and then tells Python, which keeps the URL and the
-// other pages in step (docs/decisions/0006).
+// The layer panel in the sidebar (component protocol v1, no build step). It lists the layers
+// from the same published configuration the map draws from (layers/contract.py), and loads
+// only shared.js (swatches, fetching). A click shows or hides the layer in the map at once (a direct
+// call into the map iframe, or a BroadcastChannel message where that is not reachable), and
+// then tells Python, which keeps the URL and the other pages in step (docs/decisions/0006).
 (function () {
   'use strict';
-  let built = null, channel = null, seq = -1, boxes = {}, runtimeReady = null;
+  let built = null, channel = null, seq = -1, boxes = {}, sharedReady = null;
 
   function send(type, extra) {
     window.parent.postMessage(Object.assign({isStreamlitMessage: true, type: type}, extra || {}), '*');
@@ -43,11 +44,11 @@
       setTimeout(function () { send('streamlit:setComponentValue', {value: message, dataType: 'json'}); }, 0);
     });
   }
-  function build(args) {
+  function build(config, words) {
     const root = document.getElementById('panel');
     root.replaceChildren();
     boxes = {};
-    args.groups.forEach(function (group) {
+    config.groups.forEach(function (group) {
       const head = document.createElement('h3');
       head.textContent = group.title;
       root.appendChild(head);
@@ -55,31 +56,38 @@
         // A whole plan framework on or off in one click.
         const bar = document.createElement('div');
         bar.className = 'bulk';
-        [[args.words.show_all, true], [args.words.hide_all, false]].forEach(function (pair) {
+        [[words.show_all, true], [words.hide_all, false]].forEach(function (pair) {
           const button = document.createElement('button');
           button.type = 'button';
           button.textContent = pair[0];
           button.addEventListener('click', function () {
-            group.layers.forEach(function (l) { boxes[l.id].checked = pair[1]; });
+            group.layers.forEach(function (id) { boxes[id].checked = pair[1]; });
             decide();
           });
           bar.appendChild(button);
         });
         root.appendChild(bar);
       }
-      group.layers.forEach(function (l) {
+      group.layers.forEach(function (id) {
+        const l = config.layers[id];
         const row = document.createElement('label');
-        row.title = l.help || '';
-        if (l.broken) { row.className = 'broken'; }
+        row.title = l.description || '';
+        if (!l.url) { row.className = 'broken'; }  // failed to load: listed, not drawn
         const box = document.createElement('input');
         box.type = 'checkbox';
         box.addEventListener('change', decide);
         boxes[l.id] = box;
         row.appendChild(box);
-        row.appendChild(window.hz.swatch(l.geometry, l.style));
+        row.appendChild(window.hzSwatch(l.geometry, (l.legend[0] || {}).symbol || l.symbols[0]));
         const name = document.createElement('span');
         name.textContent = l.title;
         row.appendChild(name);
+        if (l.unlocated_count) {  // said next to the switch, not hidden
+          const note = document.createElement('small');
+          note.className = 'unlocated';
+          note.textContent = config.words.unlocated_n.replace('{n}', l.unlocated_count);
+          row.appendChild(note);
+        }
         root.appendChild(row);
       });
     });
@@ -92,12 +100,12 @@
     const data = event.data || {};
     if (data.type !== 'streamlit:render') { return; }
     const args = data.args;
-    if (!runtimeReady) { runtimeReady = loadScript(args.runtime_js); }
-    runtimeReady.then(function () {
+    if (!sharedReady) { sharedReady = loadScript(args.shared_js); }
+    sharedReady.then(function () { return window.hzFetchJson(args.config_url); }).then(function (config) {
       if (!channel && window.BroadcastChannel) { channel = new BroadcastChannel(args.channel); }
-      const key = JSON.stringify([args.groups, args.words]);
+      const key = JSON.stringify([args.config_url, args.words]);
       const rebuilt = key !== built;
-      if (rebuilt) { built = key; build(args); }
+      if (rebuilt) { built = key; build(config, args.words); }
       // Python's view wins only if it is newer than the last click here.
       if (args.visible.seq > seq || rebuilt) {
         seq = Math.max(seq, args.visible.seq);
