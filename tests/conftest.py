@@ -2,6 +2,7 @@
 every request not addressed to this machine."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -12,6 +13,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -25,6 +28,16 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def load_script(relative: str, name: str):
+    """A repository script that is not a package module (scripts/*.py, bench/run.py), loaded
+    as module `name` and registered in sys.modules (dataclasses look their module up there)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / relative)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 class RunningApp:
@@ -57,6 +70,14 @@ class RunningApp:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.log.close()
+
+
+@pytest.fixture(autouse=True)
+def _publish_into_a_temporary_folder(tmp_path, monkeypatch):
+    """What a test publishes (layer copies, map configurations) goes to its own folder, not to
+    the static/ that the app serves: the served folder holds only what the running app wrote."""
+    monkeypatch.setattr("layers.assets.LAYER_DATA_DIR", tmp_path / "published" / "layers")
+    monkeypatch.setattr("layers.assets.HZ_DIR", tmp_path / "published" / "hz")
 
 
 @pytest.fixture(scope="session")
@@ -100,8 +121,32 @@ class Page:
         self.external_requests: list[str] = []
         self.js_errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.js_errors.append(str(exc)))
-        self.page.on("console", lambda msg: self.js_errors.append(msg.text) if msg.type == "error" else None)
+        self.page.on("console", self._on_console)
         self.context.route("**/*", self._route)
+        # Script runs asked for (a widget change or page switch) and answered, read off Streamlit's
+        # websocket: the status widget alone can hide before a run asked for under load starts.
+        self._runs_asked = self._runs_answered = 0
+        self.page.on("websocket", self._watch_socket)
+
+    def _watch_socket(self, socket) -> None:
+        socket.on("framesent", self._on_frame_sent)
+        socket.on("framereceived", self._on_frame_received)
+
+    def _on_frame_sent(self, payload) -> None:
+        if isinstance(payload, bytes) and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
+            self._runs_asked += 1
+
+    def _on_frame_received(self, payload) -> None:
+        if not isinstance(payload, bytes):
+            return
+        message = ForwardMsg.FromString(payload)
+        if message.WhichOneof("type") == "script_finished" \
+                and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            self._runs_answered = self._runs_asked
+
+    def _on_console(self, message) -> None:
+        if message.type == "error":  # with where it came from: "Failed to load resource" names no URL
+            self.js_errors.append(f"{message.text} ({message.location.get('url', '?')})")
 
     def _route(self, route):
         url = route.request.url
@@ -129,8 +174,8 @@ class Page:
 
     def go_to(self, nav_label: str, heading: str) -> None:
         """Open another page from the sidebar navigation once the current one has settled.
-        Streamlit can drop a page switch that lands while the map's own start-up reruns are
-        being answered (its race, seen ~1 in 10 on a loaded machine), so one retry is allowed."""
+        A first load is one script run (tests/test_browser_startup.py), but a click can still
+        land while a widget's rerun is answered, which Streamlit drops; one retry is allowed."""
         self.wait_idle()
         for attempt in range(2):
             self.page.locator('[data-testid="stSidebarNav"] a', has_text=nav_label).click()
@@ -143,8 +188,14 @@ class Page:
         self.wait_idle()
 
     def wait_idle(self, timeout: float = 30000) -> None:
-        """Wait until Streamlit has finished the current script run (its status widget goes away)."""
+        """Wait until Streamlit has finished every script run asked for so far (its status widget
+        goes away and a finish arrived after the last request)."""
         self.page.wait_for_timeout(300)
+        deadline = time.monotonic() + timeout / 1000
+        while self._runs_answered < self._runs_asked:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Streamlit did not finish a script run within {timeout / 1000:.0f} s")
+            self.page.wait_for_timeout(100)
         self.page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=timeout)
 
     def close(self):

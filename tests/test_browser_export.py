@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import REPO, RunningApp
 
 from layers.catalogue import load_catalogue
 
@@ -14,7 +15,8 @@ def test_export_page_previews_and_offers_png(app, page, artifacts):
     page.panel().get_by_text("合作城市", exact=True).click()  # the export takes what the map shows
     page.page.wait_for_timeout(1500)
     page.go_to("Export", "导出地图")
-    tags = page.page.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag]')
+    picker = page.page.locator('[data-testid="stMultiSelect"]').filter(has_text="图层（默认取自地图页）")
+    tags = picker.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag]')
     tags.first.wait_for(timeout=15000)
     chips = [tags.nth(i).get_attribute("aria-label") for i in range(tags.count())]
     expected = [s.title_zh for s in load_catalogue().layers if s.visible and s.id != "partner_cities"]
@@ -41,13 +43,42 @@ def test_data_catalogue_lists_layers_and_downloads_csv(app, page):
     assert page.external_requests == [] and page.js_errors == []
 
 
-def test_export_takes_the_current_map_extent(app, page):
-    page.page.goto(app.url)
-    page.map_frame().locator(".leaflet-hz-districts-pane path").first.wait_for(timeout=30000)
-    page.map_eval("() => window.map.setView([30.55, 120.0], 11, {animate: false})")
-    page.page.wait_for_timeout(1500)
-    page.wait_idle()
-    page.go_to("Export", "导出地图")
-    lon_min = float(page.page.get_by_label("lon min").input_value())
-    lat_max = float(page.page.get_by_label("lat max").input_value())
-    assert 119.5 < lon_min < 120.0 and 30.55 < lat_max < 30.8
+def _drag_map(page, dx: float, dy: float) -> None:
+    """A planner's drag with the mouse (a deliberate move; programmatic moves are not reported)."""
+    box = page.page.locator('iframe[title="streamlit_folium.st_folium"]').last.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.page.mouse.move(x, y)
+    page.page.mouse.down()
+    page.page.mouse.move(x + dx, y + dy, steps=12)
+    page.page.mouse.up()
+    page.page.wait_for_timeout(800)
+
+
+def test_a_pan_updates_link_and_export_extent_without_a_rerun(page, tmp_path):
+    runs = tmp_path / "runs.log"
+    running = RunningApp(REPO / "geodata", {"HZ_BENCH_LOG": str(runs)})
+    try:
+        page.page.goto(running.url)
+        page.map_frame().locator(".leaflet-hz-districts-pane path").first.wait_for(timeout=30000)
+        page.wait_idle()
+        page.page.wait_for_timeout(1500)
+        before = len(runs.read_text().splitlines())
+        _drag_map(page, -300, 200)
+        west, north, lat, lng = page.map_eval(
+            "() => [map.getBounds().getWest(), map.getBounds().getNorth(), map.getCenter().lat, map.getCenter().lng]")
+        page.page.wait_for_function(f"() => location.search.includes('center={lat:.5f}')", timeout=10000)
+        page.page.wait_for_timeout(1000)
+        assert len(runs.read_text().splitlines()) == before  # the map reported its view itself
+        page.panel().get_by_text("合作城市", exact=True).click()  # a rerun keeps the dragged view in the link
+        page.page.wait_for_function("() => !location.search.includes('partner_cities')", timeout=10000)
+        page.wait_idle()
+        page.page.wait_for_timeout(1000)
+        assert f"center={lat:.5f}" in page.page.url
+        page.go_to("Export", "导出地图")
+        page.page.wait_for_function(
+            f"() => Math.abs(parseFloat(document.querySelector('input[aria-label=\"lon min\"]').value) - {west}) < 0.001",
+            timeout=15000)
+        assert abs(float(page.page.get_by_label("lat max").input_value()) - north) < 0.001
+        assert page.js_errors == []
+    finally:
+        running.stop()

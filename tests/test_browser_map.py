@@ -90,3 +90,54 @@ def test_deep_links_open_their_page_on_a_fresh_server(geodata_copy, browser):
     finally:
         page.close()
         running.stop()
+
+
+def test_hostile_link_values_are_ignored_and_named_without_a_traceback(app, page):
+    page.page.goto(f"{app.url}/?zoom=1e309&center=nan,inf&layers=districts,nope")
+    page.map_frame().locator(".leaflet-hz-districts-pane path").first.wait_for(timeout=30000)
+    page.page.get_by_text("链接中的部分参数无效，已忽略：center、layers、zoom").wait_for(timeout=15000)
+    assert page.page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in page.page.content()
+
+
+def test_a_broken_default_layer_leaves_map_and_export_working(geodata_copy, browser):
+    (geodata_copy / "partner_cities.geojson").write_text('{"type":"FeatureCollection","features":[{"type":"Fe',
+                                                          encoding="utf-8")
+    running = RunningApp(geodata_copy)
+    page = Page(browser)
+    try:
+        page.page.goto(running.url)
+        page.map_frame().locator(".leaflet-hz-districts-pane path").first.wait_for(timeout=30000)
+        page.page.get_by_text("未能加载").first.wait_for(timeout=15000)  # named, the rest still drawn
+        page.go_to("Export", "导出地图")
+        page.page.get_by_text("partner_cities").first.wait_for(timeout=20000)  # the error names the layer
+        assert page.page.locator('[data-testid="stException"]').count() == 0
+        assert "Traceback" not in page.page.content()
+    finally:
+        page.close()
+        running.stop()
+
+
+def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(app, page):
+    page.page.set_viewport_size({"width": 1280, "height": 720})
+    page.page.goto(app.url)
+    page.map_frame().locator(".leaflet-hz-districts-pane path").first.wait_for(timeout=30000)
+    page.wait_idle()
+    page.page.wait_for_timeout(1000)
+    zoom_before = page.map_eval("() => map.getZoom()")
+    url_before = page.page.url
+    box = page.page.locator('iframe[title="streamlit_folium.st_folium"]').last.bounding_box()
+    scroller = '[data-testid="stMain"]'
+    top_before = page.page.evaluate(f"() => document.querySelector('{scroller}').scrollTop")
+    page.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + min(box["height"] / 2, 200))
+    page.page.mouse.wheel(0, 400)
+    page.page.wait_for_timeout(800)
+    assert page.map_eval("() => map.getZoom()") == zoom_before  # no zoom out to the whole country
+    assert page.page.evaluate(f"() => document.querySelector('{scroller}').scrollTop") > top_before
+    assert page.page.url == url_before  # nothing deliberate happened: the link is unchanged
+    # Once the planner clicks into the map, the wheel zooms it.
+    box = page.page.locator('iframe[title="streamlit_folium.st_folium"]').last.bounding_box()
+    page.page.mouse.click(box["x"] + 40, box["y"] + box["height"] - 40)
+    page.page.mouse.wheel(0, -300)
+    page.page.wait_for_timeout(800)
+    assert page.map_eval("() => map.getZoom()") > zoom_before

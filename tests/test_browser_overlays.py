@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import Page, RunningApp
+from conftest import REPO, Page, RunningApp
 
 pytestmark = pytest.mark.browser
 
@@ -80,12 +80,25 @@ def test_layers_switched_on_in_the_panel_survive_a_basemap_change(app, page):
     page.panel().get_by_text("一带（金腰带）", exact=True).click()
     page.map_frame().locator(BELT).first.wait_for(timeout=5000)
     page.wait_idle()
-    page.sidebar().locator('[data-testid="stSelectbox"]').first.click()
-    page.page.get_by_role("option", name="OpenStreetMap（需联网）").click()  # tiles are blocked: fine
+    option = page.page.get_by_role("option", name="OpenStreetMap（需联网）")
+    for attempt in range(3):  # a click that lands mid-rerun is dropped by Streamlit: open it again
+        page.sidebar().locator('[data-testid="stSelectbox"]').first.click()
+        try:
+            option.wait_for(timeout=5000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+            page.wait_idle()
+    option.click()  # tiles are blocked: fine
     page.page.wait_for_function("() => location.search.includes('basemap=osm')", timeout=15000)
     page.wait_idle()
     page.map_frame().locator(BELT).first.wait_for(timeout=15000)
     assert page.map_frame().locator(DISTRICTS).count() == 5
+    # The tiles cannot load here (the test browser is offline): the map says so.
+    notice = page.map_frame().locator(".hz-tile-notice")
+    notice.wait_for(timeout=15000)
+    assert "在线底图无法加载" in notice.inner_text()
 
 
 def test_whole_plan_switches_on_in_one_click(app, page):
@@ -94,6 +107,8 @@ def test_whole_plan_switches_on_in_one_click(app, page):
     group.click()
     for pane in ("overlay_2024_belt", "overlay_2024_cores", "overlay_2024_zones"):
         page.map_frame().locator(f".leaflet-hz-{pane}-pane .leaflet-interactive").first.wait_for(timeout=15000)
+    # 三核: all three cores are drawn (one of them as a labelled district-level point)
+    assert page.map_frame().locator(".leaflet-hz-overlay_2024_cores-pane .leaflet-interactive").count() == 3
     assert page.js_errors == []
 
 
@@ -150,10 +165,24 @@ def test_search_result_in_a_hidden_layer_switches_that_layer_on_in_map_and_panel
     assert switch.is_checked()
 
 
-def test_search_for_nanxun_finds_the_station_and_says_it_is_unlocated(app, page):
+def test_search_for_nanxun_station_opens_its_popup_on_the_map(app, page):
     _open(page, app.url)
     _search_and_pick(page, "南浔", "湖州南浔站 · 铁路车站")
+    # The first result (南浔区) opens its popup first; picking the station moves it there.
+    popup = page.map_frame().locator(".leaflet-popup-content", has_text="湖州南浔站")
+    popup.first.wait_for(timeout=20000)
+    assert "沪苏湖高铁" in popup.first.inner_text()
+
+
+def test_search_for_an_unlocated_feature_says_it_is_unlocated(app, page):
+    _open(page, app.url)
+    _search_and_pick(page, "长兴新能源", "长兴新能源汽车产业基地 · 产业平台与园区（三核）")
     page.page.get_by_text("该要素暂无有出处的位置").wait_for(timeout=15000)
+    card = page.page.locator('[data-testid="stTable"]').first
+    card.wait_for(timeout=10000)
+    text = card.inner_text()
+    assert "主导产业" in text and "氢能" in text  # a labelled card, in the UI language
+    assert page.page.locator('[data-testid="stJson"]').count() == 0  # never raw JSON
 
 
 def test_html_in_feature_names_is_shown_as_text(geodata_copy, browser):
@@ -190,7 +219,7 @@ def test_browser_gcj_shift_matches_the_python_transform(app, page):
 def test_measure_tool_reports_distance_and_area(app, page):
     _open(page, app.url)
     frame = page.map_frame()
-    frame.get_by_role("button", name="测量 Measure").click()
+    frame.get_by_role("button", name="测量", exact=True).click()
     box = page.map_eval("() => { const r = document.getElementById('map_div').getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }")
     x, y, w, h = box
     map_el = frame.locator("#map_div")
@@ -198,3 +227,67 @@ def test_measure_tool_reports_distance_and_area(app, page):
         map_el.click(position={"x": w * dx, "y": h * dy})
     text = frame.locator(".hz-measure-out").inner_text()
     assert "距离" in text and "km" in text and "面积" in text
+
+
+def test_unlocated_features_are_counted_per_district_in_map_panel_and_legend(app, page):
+    _open(page, app.url + "/?layers=districts,industrial_parks,major_projects")
+    frame = page.map_frame()
+    badge = frame.locator(".hz-badge", has_text="未定位").first
+    badge.wait_for(timeout=20000)
+    texts = [t for t in frame.locator(".hz-badge").all_inner_texts()]
+    assert any(t.startswith("全市") for t in texts)  # city-wide projects are not put in a district
+    nanxun = frame.locator(".hz-badge").nth(1)  # districts in file order: 吴兴区, 南浔区, …
+    nanxun.click()
+    card = frame.locator(".hz-badge-card")
+    card.wait_for(timeout=10000)
+    assert card.inner_text().startswith("南浔区：未定位")
+    assert "湖州接轨上海创新合作区建设项目" in card.inner_text()
+    summary = card.locator("summary", has_text="湖州接轨上海创新合作区建设项目")
+    page.page.wait_for_timeout(500)  # the popup pans into view first; a click mid-pan can miss
+    summary.click()
+    try:  # the same formatted card as a popup, not raw JSON
+        card.get_by_text("牵头单位").first.wait_for(timeout=3000)
+    except Exception:
+        summary.click()  # the first click landed while the popup was still moving
+        card.get_by_text("牵头单位").first.wait_for(timeout=5000)
+    legend = frame.locator(".hz-legend").inner_text()
+    assert "重大工程项目（14项）：未定位 14 项" in legend
+    parks = json.loads((REPO / "geodata" / "industrial_parks.geojson").read_text(encoding="utf-8"))["features"]
+    unlocated = sum(1 for f in parks if f["geometry"] is None)
+    assert page.panel().get_by_text(f"未定位 {unlocated} 项").count() == 1
+    assert page.js_errors == []
+
+
+def test_project_table_answers_which_projects_are_in_nanxun_and_who_leads_them(app, page, artifacts):
+    _open(page, app.url)
+    page.page.get_by_role("heading", name="重大工程项目").scroll_into_view_if_needed()
+    page.page.wait_for_timeout(1000)
+    page.wait_idle()
+    for attempt in range(3):  # a start-up rerun can close the dropdown under the click
+        page.page.get_by_label("所在区县").click()
+        try:
+            page.page.get_by_role("option", name="南浔区").click(timeout=5000)
+            break
+        except Exception:
+            page.page.screenshot(path=str(artifacts / f"project_filter_try{attempt}.png"))
+            if attempt == 2:
+                raise
+    page.page.get_by_text("共 3 项").wait_for(timeout=15000)  # one step: the district lists its projects
+    grid = page.page.locator('[data-testid="stDataFrame"]').first
+    cells = grid.locator('[role="gridcell"]')
+    cells.first.wait_for(state="attached", timeout=15000)  # the grid's accessible copy of its cells
+    text = " ".join(cells.all_text_contents())
+    for name in ("湖州接轨上海创新合作区建设项目", "长三角泛半导体新材料产业园项目", "长三角未来食品产业园项目"):
+        assert name in text
+    assert text.count("南浔区") >= 3 and "金西翼综合交通枢纽" not in text
+    # Picking a row (its selection box) shows the project's features on the map, ringed.
+    grid.scroll_into_view_if_needed()  # a mouse click outside the window is lost
+    page.page.wait_for_timeout(300)
+    box = grid.bounding_box()
+    frame = page.map_frame()
+    page.page.mouse.click(box["x"] + 12, box["y"] + 35 * 2 + 18)  # second row: 泛半导体
+    frame.locator(".hz-highlight").first.wait_for(timeout=20000)
+    popup = frame.locator(".leaflet-popup-content", has_text="长三角泛半导体新材料产业园")
+    popup.first.wait_for(timeout=20000)
+    page.page.screenshot(path=str(artifacts / "project_table_nanxun.png"), full_page=True)
+    assert page.js_errors == []

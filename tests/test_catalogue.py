@@ -8,7 +8,7 @@ import pytest
 
 from layers.catalogue import CatalogueError, load_catalogue, parse_catalogue
 from layers.loader import load_layer
-from layers.paths import CATALOGUE_FILE
+from layers.settings import CATALOGUE_FILE
 
 CATALOGUE = load_catalogue()
 
@@ -44,7 +44,11 @@ def _raw():
     (lambda r: r["layers"][0].update(group="nowhere"), "unknown group 'nowhere'"),
     (lambda r: r["layers"][0].update(tooltip=["nope"]), "tooltip field 'nope'"),
     (lambda r: r["layers"][0].update(geometry="Circle"), "geometry must be one of"),
-    (lambda r: r["layers"][0]["style"].update(colour="#f00"), "unknown style keys ['colour']"),
+    (lambda r: r["layers"][0]["style"].update(colour="#f00"), "unknown key 'style.colour' — did you mean 'color'?"),
+    (lambda r: r["layers"][0].update(visibel=True), "unknown key 'visibel' — did you mean 'visible'?"),
+    (lambda r: r["layers"][0].update(tooltips=["name"]), "unknown key 'tooltips' — did you mean 'tooltip'?"),
+    (lambda r: r["layers"][0].update(roles=["readonly"]), "unknown role 'readonly' — did you mean 'read_only'?"),
+    (lambda r: r["layers"][0]["properties"]["adcode"].update(refers_to="distrcts"), "did you mean 'districts'?"),
     (lambda r: r["layers"].append(copy.deepcopy(r["layers"][0])), "appears twice"),
     (lambda r: r["layers"][0].pop("file"), "missing key 'file'"),
 ])
@@ -54,3 +58,32 @@ def test_malformed_entries_fail_with_the_entry_named(mutate, expected):
     with pytest.raises(CatalogueError) as info:
         parse_catalogue(raw)
     assert expected in str(info.value)
+
+
+def test_every_problem_is_reported_at_once_with_entry_and_key():
+    raw = _raw()
+    raw["layers"][0]["visibel"] = True
+    raw["layers"][3]["group"] = "transprot"
+    with pytest.raises(CatalogueError) as info:
+        parse_catalogue(raw)
+    found = {(f.feature_id, f.field) for f in info.value.findings}
+    assert found == {(raw["layers"][0]["id"], "visibel"), (raw["layers"][3]["id"], "group")}
+    assert "did you mean 'transport'?" in str(info.value)
+
+
+def test_roles_replace_layer_names_in_generic_code():
+    assert CATALOGUE.reference_boundary().id == "districts"
+    assert not CATALOGUE.get("districts").editable and not CATALOGUE.get("overlay_hubs").editable
+    assert CATALOGUE.get("rail_stations").editable
+    assert CATALOGUE.is_bulk_group("overlay_2024") and not CATALOGUE.is_bulk_group("transport")
+    assert CATALOGUE.get("major_projects").linked_records.via == "related_ids"
+
+
+def test_a_plan_on_reference_layers_only_keeps_the_boundary_group_and_the_plan():
+    """The compare page draws each plan over the reference boundary's group (districts,
+    neighbours, water) only, so the two frameworks are what differs between the maps."""
+    plan = CATALOGUE.plan_layers("2019", reference_only=True)
+    group = CATALOGUE.reference_boundary().group
+    assert "districts" in plan and "overlay_2019_directions" in plan and "overlay_2024_belt" not in plan
+    assert all(CATALOGUE.get(i).group in (group, "overlay_2019") for i in plan)
+    assert set(plan) < set(CATALOGUE.plan_layers("2019"))

@@ -1,14 +1,15 @@
 """The districts layer: the five units, their properties and areas, and a reproducible build."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 from shapely.geometry import shape
 
 from layers.crs import area_km2
-from layers.paths import GEODATA_DIR
+from layers.settings import GEODATA_DIR
+
+from conftest import load_script
 
 REPO = Path(__file__).resolve().parent.parent
 PUBLISHED_CITY_AREA_KM2 = 5818  # 2019 plan text: 市域面积 5818 平方公里
@@ -45,10 +46,7 @@ def test_every_district_has_seat_role_and_sources():
 
 
 def _build_module():
-    spec = importlib.util.spec_from_file_location("build_admin_layers", REPO / "scripts" / "build_admin_layers.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/build_admin_layers.py", "build_admin_layers")
 
 
 def test_regeneration_is_deterministic_and_matches_committed_files(tmp_path):

@@ -17,7 +17,7 @@ from layers.catalogue import parse_catalogue
 from layers.editing import (ConflictError, diff_summary, list_versions, load_for_edit, restore, save_layer,
                             undo_last)
 from layers.findings import LayerError
-from layers.paths import CATALOGUE_FILE, GEODATA_DIR
+from layers.settings import CATALOGUE_FILE, GEODATA_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -27,7 +27,7 @@ def spec(tmp_path, monkeypatch):
     geodata = tmp_path / "geodata"
     geodata.mkdir()
     (geodata / "partner_cities.geojson").write_bytes((GEODATA_DIR / "partner_cities.geojson").read_bytes())
-    monkeypatch.setattr("layers.catalogue.GEODATA_DIR", geodata)
+    monkeypatch.setattr("layers.settings.GEODATA_DIR", geodata)
     return parse_catalogue(json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))).get("partner_cities")
 
 

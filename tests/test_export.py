@@ -172,3 +172,100 @@ def test_shapefile_zip_and_kml_downloads_read_back(tmp_path):
     kml.write_bytes(kml_bytes(CATALOGUE, ["districts", "partner_cities"]))
     layers = {name for name, _ in pyogrio.list_layers(kml)}
     assert layers == {"districts", "partner_cities"}
+
+
+def test_honesty_marks_say_schematic_and_count_what_is_not_drawn():
+    from layers.exporting import load_for_export
+    from layers.printmap import honesty_notes
+
+    catalogue = load_catalogue()
+    data = load_for_export(catalogue, ["districts", "rail_lines", "industrial_parks"])
+    notes = honesty_notes(catalogue, data, ["districts", "rail_lines", "industrial_parks"], "zh")
+    unlocated = sum(1 for i in ("rail_lines", "industrial_parks") for f in data[i]["features"] if not f["geometry"])
+    assert notes[0].startswith("示意图") and notes[1] == f"另有 {unlocated} 项规划要素暂无有出处的位置，未在图中绘出。"
+    only_boundaries = load_for_export(catalogue, ["districts"])
+    assert honesty_notes(catalogue, only_boundaries, ["districts"], "en") == []  # surveyed boundaries only
+
+
+def test_export_prints_the_notes_and_an_approval_number():
+    from layers.exporting import export_png
+
+    catalogue = load_catalogue()
+    result = export_png(catalogue, ExportRequest(layers=catalogue.plan_layers("2024"), lang="en",
+                                                 approval_no="浙S(2026)001号", organisation="Huzhou planning"))
+    assert result.notes and result.notes[0].startswith("Schematic map")
+    assert result.png.startswith(b"\x89PNG")
+
+
+def test_plan_presets_come_from_the_catalogue_groups():
+    catalogue = load_catalogue()
+    assert catalogue.plans() == ["2019", "2024"]
+    plan_2024 = catalogue.plan_layers("2024")
+    assert "overlay_2024_cores" in plan_2024 and "districts" in plan_2024 and "overlay_2019_belts" not in plan_2024
+    with pytest.raises(KeyError):
+        catalogue.plan_layers("2030")
+
+
+def test_export_png_help_explains_every_option_with_examples():
+    out = subprocess.run([sys.executable, "-m", "layers", "export-png", "--help"], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout
+    from layers.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, __import__("argparse")._SubParsersAction))
+    export = sub.choices["export-png"]
+    undocumented = [a.dest for a in export._actions if not a.help]
+    assert undocumented == []
+    assert "examples:" in out and "--plan 2024" in out and "python -m layers list" in out
+    assert "--orientation" in out and "export-pdf" in out
+
+
+def test_pdf_handout_has_a_page_per_plan_and_embeds_its_fonts():
+    import re
+
+    from layers.exporting import export_pdf, pdf_pages
+
+    catalogue = load_catalogue()
+    assert pdf_pages(catalogue) == ["2024", "2019", "base"]
+    template = ExportRequest(layers=[], title="湖州市", size=page_size(paper="A4", dpi=72, orientation="portrait"),
+                             date=DATE, approval_no="浙S(2026)001号")
+    pdf = export_pdf(catalogue, template)
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 3
+    assert b"/FontFile2" in pdf  # TrueType embedded (pdf.fonttype 42), not a Type 3 bitmap font
+    assert re.search(rb"/BaseFont\s*/[A-Z]{6}\+NotoSansCJK", pdf)  # the Chinese face, subset
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", export_pdf(catalogue, template, ["base"]))) == 1
+    with pytest.raises(ExportError, match="unknown PDF page '2030'"):
+        export_pdf(catalogue, template, ["2030"])
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--pages", "2024,nope"], "unknown PDF page 'nope'"),
+    (["--pages", " , "], "--pages is empty"),
+    (["--paper", "A5"], "unknown paper 'A5'"),
+    (["--paper", "A4", "--dpi", "20"], "dpi 20 out of range"),
+])
+def test_cli_pdf_rejects_bad_arguments(tmp_path, args, expected):
+    out = tmp_path / "x.pdf"
+    result = subprocess.run([sys.executable, "-m", "layers", "export-pdf", "--out", str(out), *args],
+                            cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 2 and expected in result.stderr
+    assert not out.exists()
+
+
+def test_orientation_is_checked_and_swaps_the_page():
+    from layers.printmap import PageSize
+
+    assert page_size(paper="A4", dpi=100, orientation="portrait") == PageSize(827, 1169, 100)
+    assert page_size("1920x1080", orientation="portrait").portrait
+    with pytest.raises(ExportError, match="unknown orientation 'sideways'"):
+        page_size(paper="A4", orientation="sideways")
+
+
+def test_export_pdf_help_explains_every_option_with_examples():
+    from layers.cli import build_parser
+
+    out = subprocess.run([sys.executable, "-m", "layers", "export-pdf", "--help"], capture_output=True, text=True,
+                         cwd=REPO).stdout
+    sub = next(a for a in build_parser()._actions if isinstance(a, __import__("argparse")._SubParsersAction))
+    assert [a.dest for a in sub.choices["export-pdf"]._actions if not a.help] == []
+    assert "examples:" in out and "--orientation portrait" in out and "python -m layers list" in out

@@ -69,8 +69,10 @@ def test_bad_uploads_are_explained():
         read_upload(b"x", "data.xlsx")
     with pytest.raises(UploadError, match="longitude and latitude"):
         read_upload(b"a,b\n1,2\n", "t.csv")
-    with pytest.raises(UploadError, match="could not be read"):
+    with pytest.raises(UploadError, match="not valid GeoJSON"):
         read_upload(b"{not json", "t.geojson")
+    with pytest.raises(UploadError, match="could not be read"):
+        read_upload(b"{not a gpkg", "t.gpkg")
 
 
 def test_merge_appends_or_replaces():

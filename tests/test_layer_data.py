@@ -105,7 +105,8 @@ def test_schematic_lines_are_labelled_schematic():
         for feature in _features(layer_id):
             if feature["geometry"]:
                 accuracy = feature["properties"]["accuracy"]
-                assert accuracy.startswith(("schematic", "OSM alignment")), feature["properties"]["id"]
+                assert accuracy.startswith(("schematic", "OSM alignment", "OpenStreetMap track")), \
+                    feature["properties"]["id"]
 
 
 def test_plan_named_lines_and_stations_are_present():

@@ -3,7 +3,8 @@ import json
 
 from layers import mapconfig
 from layers.catalogue import load_catalogue
-from layers.paths import STATIC_DIR, STATIC_URL
+from layers import assets
+from layers.settings import STATIC_URL
 from layers.session import LayerRegistry
 
 CATALOGUE = load_catalogue()
@@ -11,7 +12,7 @@ CATALOGUE = load_catalogue()
 
 def _published(url):
     assert url.startswith(f"{STATIC_URL}/hz/mapconfig.")
-    return json.loads((STATIC_DIR / "hz" / url.rsplit("/", 1)[1]).read_text(encoding="utf-8"))
+    return json.loads((assets.HZ_DIR / url.rsplit("/", 1)[1]).read_text(encoding="utf-8"))
 
 
 def test_every_catalogue_layer_is_configured_in_draw_order():
@@ -42,9 +43,9 @@ def test_station_lines_are_named_in_the_configuration():
 
 
 def test_configuration_is_republished_when_a_layer_changes(geodata_copy, monkeypatch):
-    import layers.catalogue as catalogue_module
+    import layers.settings as settings_module
 
-    monkeypatch.setattr(catalogue_module, "GEODATA_DIR", geodata_copy)
+    monkeypatch.setattr(settings_module, "GEODATA_DIR", geodata_copy)
     registry = LayerRegistry()
     before = mapconfig.map_config_url(CATALOGUE, registry, "zh", gcj=False)
     path = geodata_copy / "partner_cities.geojson"
@@ -64,3 +65,16 @@ def test_a_park_popup_names_the_major_project_that_concerns_it():
     lines = parks["referenced_by"]["park_pan_semiconductor"]
     assert any(line.startswith("6. 长三角泛半导体新材料产业园项目") and "（南浔区）" in line for line in lines)
     assert config["layers"]["partner_cities"]["referenced_by"] is None  # no project concerns a partner city
+
+
+def test_published_configuration_is_the_documented_contract():
+    from layers.contract import LayerConfig, LeafletSymbol, LegendRow, MapConfig
+
+    config = _published(mapconfig.map_config_url(CATALOGUE, LayerRegistry(), "en", gcj=False))
+    assert set(config) == set(MapConfig.__annotations__)
+    for layer in config["layers"].values():
+        assert set(layer) == set(LayerConfig.__annotations__), layer["id"]
+        for row in layer["legend"]:
+            assert set(row) == set(LegendRow.__annotations__)
+            assert set(row["symbol"]) == set(LeafletSymbol.__annotations__)
+            assert row["label"].startswith(layer["title"])  # the layer title (+ value words), never an id

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from layers.catalogue import load_catalogue, parse_catalogue
+from layers.catalogue import parse_catalogue
+from layers.findings import LayerError
 from layers.osm_import import import_osm, normalise
-from layers.paths import CATALOGUE_FILE
+from layers.settings import CATALOGUE_FILE
 
 OSM = """<?xml version="1.0" encoding="UTF-8"?>
 <osm version="0.6" generator="hz-test">
@@ -31,7 +32,7 @@ def workspace(tmp_path: Path, monkeypatch):
     """A catalogue whose files point at a private copy of geodata/."""
     geodata = tmp_path / "geodata"
     shutil.copytree(Path(CATALOGUE_FILE).parent.parent / "geodata", geodata)
-    monkeypatch.setattr("layers.catalogue.GEODATA_DIR", geodata)
+    monkeypatch.setattr("layers.settings.GEODATA_DIR", geodata)
     extract = tmp_path / "tiny.osm"
     extract.write_text(OSM, encoding="utf-8")
     catalogue = parse_catalogue(json.loads(CATALOGUE_FILE.read_text(encoding="utf-8")))
@@ -43,25 +44,46 @@ def test_names_normalise_across_common_suffixes():
     assert normalise("长湖申线") == normalise("长湖申航道") == "长湖申"
 
 
-def test_matched_lines_take_osm_geometry_and_keep_attributes(workspace):
+def test_matching_by_name_reports_what_matched_and_what_not(workspace):
     catalogue, geodata, extract = workspace
-    before = {f["properties"]["id"]: f for f in
-              json.loads((geodata / "rail_lines.geojson").read_text(encoding="utf-8"))["features"]}
-    report = import_osm(extract, catalogue)
+    report = import_osm(extract, catalogue, write=False)
     assert report.matched == {"rail_ninghang": ["宁杭高速铁路"], "ww_changhushen": ["长湖申线"]}
-    after = {f["properties"]["id"]: f for f in
-             json.loads((geodata / "rail_lines.geojson").read_text(encoding="utf-8"))["features"]}
-    ninghang = after["rail_ninghang"]
-    assert ninghang["geometry"]["coordinates"][0] == [120.0178, 30.8649]
-    assert len(ninghang["geometry"]["coordinates"]) == 4  # two ways merged into one line
-    assert ninghang["properties"]["accuracy"].startswith("OSM alignment")
-    assert "OpenStreetMap" in ninghang["properties"]["source"]
-    assert ninghang["properties"]["stations"] == before["rail_ninghang"]["properties"]["stations"]
-    assert after["rail_husuhu"] == before["rail_husuhu"]  # unmatched: untouched
     assert "无名支线铁路" in report.unmatched_osm["rail_lines"]
     assert "rail_husuhu" in report.unmatched_ours["rail_lines"]
-    # the way far outside Huzhou was clipped away, so 宣杭 is not touched
-    assert "rail_xuanhang" not in report.matched
+    assert "rail_xuanhang" not in report.matched  # the way far outside Huzhou was clipped away
+
+
+def test_an_import_that_breaks_a_rule_writes_no_layer_at_all(workspace):
+    catalogue, geodata, extract = workspace
+    before = {p.name: p.read_bytes() for p in geodata.glob("*.geojson")}
+    # The tiny 宁杭 way misses the line's stations: the whole import is refused, so the canal,
+    # which matched fine, is not written either.
+    with pytest.raises(LayerError, match="km from 'rail_ninghang'"):
+        import_osm(extract, catalogue)
+    assert {p.name: p.read_bytes() for p in geodata.glob("*.geojson")} == before
+
+
+def test_a_clean_import_goes_through_the_safe_save_with_history(workspace):
+    catalogue, geodata, extract = workspace
+    extract.write_text(OSM.replace('<tag k="name" v="宁杭高速铁路"/>', '<tag k="name" v="别的铁路"/>'), encoding="utf-8")
+    report = import_osm(extract, catalogue)
+    assert report.matched == {"ww_changhushen": ["长湖申线"]}
+    after = {f["properties"]["id"]: f for f in
+             json.loads((geodata / "waterways.geojson").read_text(encoding="utf-8"))["features"]}
+    canal = after["ww_changhushen"]
+    assert canal["geometry"]["coordinates"][0] == [120.1, 30.9]
+    assert canal["properties"]["accuracy"].startswith("OSM alignment")
+    assert "OpenStreetMap" in canal["properties"]["source"]
+    (record,) = (geodata / ".history" / "waterways").glob("*.json")
+    assert "import-osm" in record.read_text(encoding="utf-8")
+
+
+def test_a_bad_extract_is_a_finding(workspace, tmp_path):
+    catalogue, _, _ = workspace
+    bad = tmp_path / "bad.osm.pbf"
+    bad.write_bytes(b"not a protobuf")
+    with pytest.raises(LayerError, match="bad.osm.pbf"):
+        import_osm(bad, catalogue)
 
 
 def test_dry_run_writes_nothing(workspace):

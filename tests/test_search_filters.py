@@ -24,7 +24,9 @@ def test_exact_and_located_matches_come_first():
     first = search("长兴站", LOADED)[0]
     assert first.feature_id == "stn_changxing" and first.center is not None and first.zoom == 13
     nanxun = {m.feature_id: m for m in search("南浔", LOADED)}
-    assert nanxun["stn_huzhou_nanxun"].center is None  # unlocated: no position to fly to
+    assert nanxun["stn_huzhou_nanxun"].center is not None  # on its OpenStreetMap station node
+    nev = {m.feature_id: m for m in search("长兴新能源", LOADED)}
+    assert nev["park_changxing_nev"].center is None  # unlocated: no position to fly to
 
 
 def test_status_filter_hides_planned_lines_only():

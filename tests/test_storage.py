@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.paths import GEODATA_DIR
+from layers.settings import GEODATA_DIR
 from layers.storage import atomic_write_text, dumps_canonical, read_geojson, write_geojson
 
 
@@ -49,3 +49,26 @@ def test_write_keeps_file_mode(tmp_path: Path):
     target = tmp_path / "layer.geojson"
     write_geojson(target, {"type": "FeatureCollection", "features": []})
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_old_published_versions_are_pruned_after_the_grace_period(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from layers import assets
+
+    monkeypatch.setattr(assets, "HZ_DIR", tmp_path)
+    old = tmp_path / "mapconfig.zh.aaaaaaaaaaaa.json"
+    old.write_text("{}")
+    recent = tmp_path / "mapconfig.zh.bbbbbbbbbbbb.json"
+    recent.write_text("{}")
+    other = tmp_path / "mapconfig.en.cccccccccccc.json"
+    other.write_text("{}")
+    past = time.time() - assets.STALE_AFTER_SECONDS - 10
+    for path in (old, other):
+        os.utime(path, (past, past))
+    assets.publish_hashed("mapconfig.zh", ".json", b'{"new": 1}')
+    names = {p.name for p in tmp_path.iterdir()}
+    assert old.name not in names  # an old version of the same file: gone
+    assert recent.name in names  # a browser may still fetch it
+    assert other.name in names  # another language's file is not this one's version

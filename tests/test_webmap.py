@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from layers.assets import LEAFLET_JS, ensure_vendor_assets
+from layers import assets
+from layers.assets import LEAFLET_SOURCE, ensure_vendor_assets
 from layers.catalogue import load_catalogue
 from layers.webmap import base_map, layer_config, standalone_html, state_group
 
@@ -22,7 +23,9 @@ def test_no_script_or_stylesheet_comes_from_outside():
     page = _html([_state()])
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
     assert external == []
-    assert LEAFLET_JS in page
+    bundle = re.search(r'src="(/app/static/hz/map\.[0-9a-f]{12}\.js)"', page).group(1)  # Leaflet + our runtime
+    published = assets.HZ_DIR / bundle.rsplit("/", 1)[1]
+    assert LEAFLET_SOURCE.read_bytes().rstrip() in published.read_bytes()
 
 
 def test_every_element_lists_only_local_assets():
@@ -66,7 +69,7 @@ def test_unlocated_features_survive_publishing_without_label_anchor():
         {"type": "Feature", "properties": {"id": "x"}, "geometry": None},
         {"type": "Feature", "properties": {"id": "y"},
          "geometry": {"type": "Polygon", "coordinates": [[[120, 30.8], [120.1, 30.8], [120.1, 30.9], [120, 30.8]]]}}]}
-    copy = browser_copy(data)
+    copy = browser_copy(data, CATALOGUE.get("districts"))
     assert copy["features"][0]["geometry"] is None and "__label" not in copy["features"][0]["properties"]
     assert "__label" in copy["features"][1]["properties"]
 
@@ -80,3 +83,20 @@ def test_amap_basemap_shifts_layers_and_tianditu_needs_a_key():
     m = base_map(CATALOGUE, "tianditu", tianditu_key="SECRET")
     assert "tk=SECRET" in m.get_root().render()
     assert available_basemaps(None)[0] == "none"  # the offline default stays the default
+
+
+def test_the_map_attributes_openstreetmap_data_in_the_page_language():
+    from layers import i18n
+    from layers.webmap import RUNTIME_SOURCE
+
+    for lang in i18n.LANGS:  # the runtime puts the configuration's words on the attribution line
+        words = i18n.page("map", lang)
+        assert "OpenStreetMap" in words["attribution"] and "ODbL" in words["attribution"]
+    assert "Amap" in i18n.page("map", "en")["attribution"] and "高德" not in i18n.page("map", "en")["attribution"]
+    assert "addAttribution(words.attribution)" in RUNTIME_SOURCE.read_text(encoding="utf-8")
+
+
+def test_maps_given_a_link_name_carry_it_to_the_runtime():
+    """The compare page's two maps move together through the runtime's linkViews (0011)."""
+    assert '"link": "hz-compare-test"' in _html([_state(link="hz-compare-test")])
+    assert '"link": null' in _html([_state()])  # the map page links to nothing

@@ -1,0 +1,83 @@
+"""One style resolver: the web map, the web legend, the PNG and the PNG legend draw the same
+resolved symbols."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from layers import assets
+from layers.catalogue import load_catalogue
+from layers.exporting import export_png
+from layers.loader import load_layer
+from layers.mapconfig import map_config
+from layers.printmap import ExportRequest
+from layers.session import LayerRegistry
+from layers.settings import STATIC_URL
+from layers.styles import DEFAULTS, legend_entries, resolve
+
+CATALOGUE = load_catalogue()
+
+
+@pytest.fixture()
+def views(tmp_path, monkeypatch):
+    monkeypatch.setattr("layers.assets.LAYER_DATA_DIR", tmp_path / "static_layers")
+    registry = LayerRegistry()
+    return {spec.id: registry.view(spec) for spec in CATALOGUE.layers}
+
+
+def load_layer_data(layer_id: str) -> dict:
+    return load_layer(CATALOGUE.get(layer_id)).data
+
+
+def _feature(layer_id: str, fid: str) -> dict:
+    return next(f for f in load_layer_data(layer_id)["features"] if f["properties"]["id"] == fid)
+
+
+def test_planned_lines_resolve_dashed_and_operating_lines_solid():
+    spec = CATALOGUE.get("rail_lines")
+    planned = resolve(spec, _feature("rail_lines", "rail_yihu")["properties"])
+    operating = resolve(spec, _feature("rail_lines", "rail_husuhu")["properties"])
+    assert planned.dash_array and not operating.dash_array
+    assert planned.color == operating.color  # same kind, different status
+
+
+def test_a_style_leaves_nothing_undefined():
+    symbol = resolve(CATALOGUE.get("districts"), {})
+    assert all(getattr(symbol, key) is not None for key in DEFAULTS if key not in ("fill_color", "dash_array"))
+
+
+def test_a_layer_with_nothing_drawn_has_no_legend_entry():
+    spec = CATALOGUE.get("major_projects")  # every project is unlocated today
+    features = load_layer_data("major_projects")["features"]
+    assert all(f["geometry"] is None for f in features)
+    assert legend_entries(spec, features, "zh") == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_web_legend_and_png_legend_list_the_same_entries(views, lang):
+    layer_ids = ["districts", "rail_lines", "rail_stations", "waterways", "overlay_2019_belts", "major_projects"]
+    config = map_config(CATALOGUE, views, lang, False)
+    ordered = sorted(layer_ids, key=lambda i: CATALOGUE.get(i).order)
+    web = [entry["label"] for i in ordered for entry in config["layers"][i]["legend"]]
+    png = export_png(CATALOGUE, ExportRequest(layers=layer_ids, lang=lang)).legend
+    assert web == png
+    assert len(web) > len(layer_ids) - 1  # style_by values give their own entries (lines by status)
+
+
+def test_the_browser_copy_carries_each_features_symbol(views):
+    view = views["rail_lines"]
+    config = map_config(CATALOGUE, views, "zh", False)["layers"]["rail_lines"]
+    published_file = assets.LAYER_DATA_DIR / view.url.removeprefix(f"{STATIC_URL}/layers/")
+    published = json.loads(published_file.read_text(encoding="utf-8"))
+    for feature in published["features"]:
+        expected = resolve(CATALOGUE.get("rail_lines"), feature["properties"]).leaflet()
+        assert config["symbols"][feature["properties"]["__sym"]] == expected
+
+
+def test_a_legend_never_shows_an_internal_id():
+    spec = CATALOGUE.get("overlay_2019_belts")  # styled per feature id
+    features = load_layer_data("overlay_2019_belts")["features"]
+    for lang in ("zh", "en"):
+        labels = [e.label for e in legend_entries(spec, features, lang)]
+        assert labels and not any(f["properties"]["id"] in label for f in features for label in labels), labels
