@@ -1,19 +1,58 @@
-"""Start the app the way scripts/start.sh and the tests do: `streamlit run app.py`, but with
-Streamlit's old automatic multipage mode switched off first.
+"""Start the app the way scripts/start.sh and the tests do: `streamlit run app.py`, with two
+changes to Streamlit's server made first.
 
-Why: Streamlit treats a `pages/` folder next to the main script as "v1" pages until the first
-st.navigation() call of the process. So the first visitor after a server start who opens a deep
-link (/data, /export, /edit) got Streamlit's own page list, a "Page not found" dialog, or a page
-script run without app.py (no sign-in state, no shared settings). app.py always uses
-st.navigation, so the v1 mode is never wanted.
+1. Streamlit's old automatic multipage mode is switched off. Streamlit treats a `pages/` folder
+   next to the main script as "v1" pages until the first st.navigation() call of the process.
+   So the first visitor after a server start who opens a deep link (/data, /export, /edit) got
+   Streamlit's own page list, a "Page not found" dialog, or a page script run without app.py
+   (no sign-in state, no shared settings). app.py always uses st.navigation, so the v1 mode is
+   never wanted.
+2. Content-hashed static files are answered from memory, gzipped once (scripts/asset_cache.py,
+   docs/decisions/0013): most of a first visit's server CPU went into serving them.
 """
 from __future__ import annotations
 
+import importlib.util
 import sys
+from pathlib import Path
 
+import streamlit
+from streamlit import config, file_util
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
+from streamlit.web.server.starlette import starlette_server
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from asset_cache import AssetCache  # noqa: E402
+
+
+def _package_dir(name: str) -> Path:
+    """A package's folder without importing it (streamlit_folium registers its component on
+    import, which must happen inside the app, not here)."""
+    return Path(importlib.util.find_spec(name).origin).parent
+
+
+def _cached_app(create_app):
+    def create(runtime):
+        base = "/" + (config.get_option("server.baseUrlPath") or "").strip("/")
+        base = "" if base == "/" else base
+        # The folder Streamlit serves at /app/static, found the way its own route finds it.
+        app_static = file_util.get_app_static_dir(getattr(runtime, "_main_script_path", "app.py"))
+        roots = {
+            f"{base}/static": Path(streamlit.__file__).parent / "static" / "static",  # Streamlit's frontend
+            f"{base}/app/static": Path(app_static),  # our layer copies and scripts
+            f"{base}/component/streamlit_folium.st_folium/static":
+                _package_dir("streamlit_folium") / "frontend" / "build" / "static",
+        }
+        return AssetCache(create_app(runtime), roots)
+    return create
+
 
 if __name__ == "__main__":
     PagesManager.uses_pages_directory = False
+    starlette_server.create_starlette_app = _cached_app(starlette_server.create_starlette_app)
+    # Listen on this machine only unless asked (`--server.address 0.0.0.0` for the LAN, or a
+    # reverse proxy on the same machine): an intranet map should not be reachable by accident.
+    if not any(arg.startswith("--server.address") for arg in sys.argv):
+        sys.argv += ["--server.address", "127.0.0.1"]
     sys.exit(cli.main())
