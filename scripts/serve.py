@@ -9,6 +9,8 @@ changes to Streamlit's server made first.
    never wanted.
 2. Content-hashed static files are answered from memory, gzipped once (scripts/asset_cache.py,
    docs/decisions/0013): most of a first visit's server CPU went into serving them.
+3. Streamlit's page names the frontend modules the map page needs, so the browser loads them
+   while the frontend boots instead of in waves after the first messages (scripts/preload.py).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from streamlit.web.server.starlette import starlette_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from asset_cache import AssetCache  # noqa: E402
+from preload import PreloadLinks, load_manifest  # noqa: E402
 
 
 def _package_dir(name: str) -> Path:
@@ -38,13 +41,14 @@ def _cached_app(create_app):
         base = "" if base == "/" else base
         # The folder Streamlit serves at /app/static, found the way its own route finds it.
         app_static = file_util.get_app_static_dir(getattr(runtime, "_main_script_path", "app.py"))
+        frontend = Path(streamlit.__file__).parent / "static"
         roots = {
-            f"{base}/static": Path(streamlit.__file__).parent / "static" / "static",  # Streamlit's frontend
+            f"{base}/static": frontend / "static",  # Streamlit's frontend
             f"{base}/app/static": Path(app_static),  # our layer copies and scripts
             f"{base}/component/streamlit_folium.st_folium/static":
                 _package_dir("streamlit_folium") / "frontend" / "build" / "static",
         }
-        return AssetCache(create_app(runtime), roots)
+        return AssetCache(PreloadLinks(create_app(runtime), load_manifest(frontend)), roots)
     return create
 
 
