@@ -207,6 +207,14 @@ def warm_up(browser, app: RunningApp, ours: bool, expected: int, log: Path) -> N
     probe.close()
 
 
+def _first_map(probe: "Probe", ours: bool, expected: int) -> float:
+    """Seconds from asking for the page to its first complete map."""
+    start = time.perf_counter()
+    probe.page.goto(probe.url)
+    _wait(probe.page, lambda: probe.map_ready(ours, expected))
+    return time.perf_counter() - start
+
+
 def measure_app(browser, app: RunningApp, ours: bool, expected: int, log: Path, repeats: int) -> dict:
     """Per repetition, one new browser context (an empty cache, as a first visit): first complete
     map, script runs and server CPU seconds until the page has settled, then the overlay toggle
@@ -217,10 +225,7 @@ def measure_app(browser, app: RunningApp, ours: bool, expected: int, log: Path, 
         probe = Probe(browser, app.url)
         log.write_text("")
         cpu_before = process_cpu_seconds(app.proc.pid)
-        start = time.perf_counter()
-        probe.page.goto(app.url)
-        _wait(probe.page, lambda: probe.map_ready(ours, expected))
-        firsts.append(time.perf_counter() - start)
+        firsts.append(_first_map(probe, ours, expected))
         _settle(probe.page, log)
         cpu.append(process_cpu_seconds(app.proc.pid) - cpu_before)
         reruns.append(_lines(log))
@@ -263,16 +268,25 @@ def returning_viewer(browser, app: RunningApp, ours: bool, expected: int, log: P
     for visit in range(repeats + 1):
         log.write_text("")
         cpu_before = process_cpu_seconds(app.proc.pid)
-        start = time.perf_counter()
-        probe.page.goto(app.url)
-        _wait(probe.page, lambda: probe.map_ready(ours, expected))
-        first = time.perf_counter() - start
+        first = _first_map(probe, ours, expected)
         _settle(probe.page, log)
         if visit:
             firsts.append(first)
             cpu.append(process_cpu_seconds(app.proc.pid) - cpu_before)
     probe.close()
     return {"first": statistics.median(firsts), "cpu": statistics.median(cpu)}
+
+
+def first_map_only(browser, app: RunningApp, expected: int, log: Path, repeats: int) -> dict:
+    """First visits (a new browser context each) to bench/map_only_app.py: first complete map."""
+    warm_up(browser, app, True, expected, log)
+    firsts = []
+    for _ in range(repeats):
+        probe = Probe(browser, app.url)
+        firsts.append(_first_map(probe, True, expected))
+        _settle(probe.page, log)
+        probe.close()
+    return {"first": statistics.median(firsts)}
 
 
 def _count_js():
@@ -326,6 +340,7 @@ def _share_static_folder() -> None:
 
 
 APPS = (("ours", REPO / "app.py"), ("baseline", REPO / "bench" / "baseline_app.py"))
+MAP_ONLY_APP = REPO / "bench" / "map_only_app.py"
 
 
 def measure_pair(browser, heavy: bool, repeats: int, viewers: tuple[int, ...] = (), returning: bool = False) -> dict:
@@ -349,6 +364,14 @@ def measure_pair(browser, heavy: bool, repeats: int, viewers: tuple[int, ...] = 
                 if returning:
                     results[name]["returning"] = returning_viewer(browser, app, name == "ours", expected[name], log,
                                                                   repeats)
+            finally:
+                app.stop()
+        if not heavy:  # what Streamlit and the component frame cost with nothing else on the page
+            log = geodata.parent / "map_only.log"
+            app = RunningApp(geodata, {"HZ_CATALOGUE": str(catalogue_path), "HZ_BENCH_LOG": str(log)},
+                             script=MAP_ONLY_APP)
+            try:
+                results["map_only"] = first_map_only(browser, app, expected["ours"], log, repeats)
             finally:
                 app.stop()
         return results
@@ -376,6 +399,10 @@ def rows_for(results: dict, heavy: bool) -> list[tuple[str, str, str, str, str]]
         (f"bytes per rerun{tag}", f"{o['bytes'] / 1024:.1f} KiB", f"{b['bytes'] / 1024:.1f} KiB",
          f"{o['bytes'] / max(b['bytes'], 1):.3f}", "≤ 0.10 of baseline"),
     ]
+    if "map_only" in results:
+        m = results["map_only"]["first"]
+        rows.append(("first map, our map alone on a Streamlit page (no widgets, no layer panel)", _ms(m), _ms(b["first"]),
+                     f"{m / b['first']:.2f}", "reported: what the stack allows"))
     if "returning" in o:
         orv, brv = o["returning"], b["returning"]
         rows += [

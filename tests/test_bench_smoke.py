@@ -36,8 +36,10 @@ def test_bench_measures_every_figure_for_both_apps(browser):
         for key in ("first", "cpu"):
             value = figures["returning"][key]
             assert math.isfinite(value) and value > 0, (name, "returning", key, value)
+    only = results["map_only"]["first"]
+    assert math.isfinite(only) and only > 0
     rows = bench.rows_for(results, heavy=False)
-    assert len(rows) == 7 + 2 + 2 and all(len(row) == 5 and all(row) for row in rows)
+    assert len(rows) == 7 + 1 + 2 + 2 and all(len(row) == 5 and all(row) for row in rows)
     assert not any("nan" in cell or "inf" in cell for row in rows for cell in row)
 
 
