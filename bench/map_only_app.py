@@ -10,7 +10,6 @@ import time
 import uuid
 from pathlib import Path
 
-import streamlit as st
 from streamlit_folium import st_folium
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

@@ -7,9 +7,11 @@ same machine, headless Chromium on loopback only.
 Figures (medians): first complete map, script runs per first load, server CPU seconds per map
 load (the server process's /proc counters; a first visit, empty cache, and a returning viewer whose
 browser has cached the files), overlay toggle on/off, server time and bytes per
-rerun, with and without synthetic heavy layers (50 000 points, ~10 MB of polygons); 1, 4 and 8
-viewers opening the map at once (median first map, server CPU for all of them); PNG export at
-1920×1080; validation throughput on 100 000 features. tests/test_bench_smoke.py runs a tiny
+rerun, with and without synthetic heavy layers (50 000 points, ~10 MB of polygons); our map
+alone on a Streamlit page (bench/map_only_app.py); 1, 4 and 8 viewers opening the map at once
+(median first map, server CPU for all of them); PNG export at 1920×1080; validation throughput
+on 100 000 features. First visits alternate between the apps (all servers up at once), so the
+shared machine's changing load falls on each alike. tests/test_bench_smoke.py runs a tiny
 version (one repetition) so the harness cannot silently break.
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from common import REPO, median_seconds, process_cpu_seconds, write_table
@@ -215,20 +218,31 @@ def _first_map(probe: "Probe", ours: bool, expected: int) -> float:
     return time.perf_counter() - start
 
 
-def measure_app(browser, app: RunningApp, ours: bool, expected: int, log: Path, repeats: int) -> dict:
-    """Per repetition, one new browser context (an empty cache, as a first visit): first complete
-    map, script runs and server CPU seconds until the page has settled, then the overlay toggle
-    on and off with its server time and bytes."""
-    firsts, reruns, cpu, on_times, off_times, rerun_bytes, server = [], [], [], [], [], [], []
-    warm_up(browser, app, ours, expected, log)
-    for _ in range(repeats):
-        probe = Probe(browser, app.url)
-        log.write_text("")
-        cpu_before = process_cpu_seconds(app.proc.pid)
-        firsts.append(_first_map(probe, ours, expected))
-        _settle(probe.page, log)
-        cpu.append(process_cpu_seconds(app.proc.pid) - cpu_before)
-        reruns.append(_lines(log))
+@dataclass
+class Subject:
+    """One app under measurement: its server, how its map says it is complete (ours: the
+    runtime's marks; the baseline: SVG paths), and whether it has the layer panel to toggle."""
+    name: str
+    app: RunningApp
+    ours: bool
+    expected: int
+    log: Path
+    toggles: bool = True
+
+
+def first_visit(browser, subject: Subject) -> dict:
+    """One new browser context (an empty cache, as a first visit): first complete map, script
+    runs and server CPU seconds until the page has settled, then (if it has a layer switch) the
+    overlay toggle on and off with their server times and bytes."""
+    app, ours, expected, log = subject.app, subject.ours, subject.expected, subject.log
+    probe = Probe(browser, app.url)
+    log.write_text("")
+    cpu_before = process_cpu_seconds(app.proc.pid)
+    visit = {"first": _first_map(probe, ours, expected)}
+    _settle(probe.page, log)
+    visit["cpu"] = process_cpu_seconds(app.proc.pid) - cpu_before
+    visit["reruns"] = _lines(log)
+    if subject.toggles:
         # dispatch_event: the click itself, without Playwright's actionability waits, the same
         # way for both apps. Ours: the layer panel component in the sidebar; baseline: st.checkbox.
         if ours:
@@ -236,6 +250,7 @@ def measure_app(browser, app: RunningApp, ours: bool, expected: int, log: Path, 
         else:
             switch = probe.page.locator('[data-testid="stSidebar"]').get_by_label(TOGGLE_LAYER[1], exact=True)
         switch.wait_for()  # Playwright's first touch of a frame injects its helper script: not part of the toggle
+        visit["bytes"], visit["server"] = [], []
         for turn_on in (True, False):
             log.write_text("")
             before = probe.bytes
@@ -250,14 +265,35 @@ def measure_app(browser, app: RunningApp, ours: bool, expected: int, log: Path, 
             else:
                 target = expected + 1 if turn_on else expected
                 _wait(probe.page, lambda: probe.evaluate(_count_js(), default=-1) == target)
-            (on_times if turn_on else off_times).append(time.perf_counter() - start)
+            visit["on" if turn_on else "off"] = time.perf_counter() - start
             probe.page.wait_for_timeout(1000)  # let the rerun's messages finish arriving
-            rerun_bytes.append(probe.bytes - before)
-            server.extend(float(x) for x in log.read_text().split())
-        probe.close()
+            visit["bytes"].append(probe.bytes - before)
+            visit["server"].extend(float(x) for x in log.read_text().split())
+    probe.close()
+    return visit
+
+
+def measure_interleaved(browser, subjects: list[Subject], repeats: int) -> dict[str, dict]:
+    """First visits to every subject in turn, `repeats` rounds (A B C A B C ...), so a change in
+    the shared machine's load falls on all of them alike and the ratios of one run stay fair.
+    Returns per subject the medians of first_visit's figures."""
+    for subject in subjects:
+        warm_up(browser, subject.app, subject.ours, subject.expected, subject.log)
+    visits: dict[str, list[dict]] = {s.name: [] for s in subjects}
+    for _ in range(repeats):
+        for subject in subjects:
+            visits[subject.name].append(first_visit(browser, subject))
     med = statistics.median
-    return {"first": med(firsts), "reruns": med(reruns), "cpu": med(cpu), "on": med(on_times), "off": med(off_times),
-            "bytes": med(rerun_bytes), "server": med(server) if server else float("nan")}
+    results = {}
+    for subject in subjects:
+        runs = visits[subject.name]
+        figures = {key: med(v[key] for v in runs) for key in ("first", "reruns", "cpu")}
+        if subject.toggles:
+            server = [x for v in runs for x in v["server"]]
+            figures.update(on=med(v["on"] for v in runs), off=med(v["off"] for v in runs),
+                           bytes=med(b for v in runs for b in v["bytes"]), server=med(server) if server else float("nan"))
+        results[subject.name] = figures
+    return results
 
 
 def returning_viewer(browser, app: RunningApp, ours: bool, expected: int, log: Path, repeats: int) -> dict:
@@ -275,18 +311,6 @@ def returning_viewer(browser, app: RunningApp, ours: bool, expected: int, log: P
             cpu.append(process_cpu_seconds(app.proc.pid) - cpu_before)
     probe.close()
     return {"first": statistics.median(firsts), "cpu": statistics.median(cpu)}
-
-
-def first_map_only(browser, app: RunningApp, expected: int, log: Path, repeats: int) -> dict:
-    """First visits (a new browser context each) to bench/map_only_app.py: first complete map."""
-    warm_up(browser, app, True, expected, log)
-    firsts = []
-    for _ in range(repeats):
-        probe = Probe(browser, app.url)
-        firsts.append(_first_map(probe, True, expected))
-        _settle(probe.page, log)
-        probe.close()
-    return {"first": statistics.median(firsts)}
 
 
 def _count_js():
@@ -344,38 +368,34 @@ MAP_ONLY_APP = REPO / "bench" / "map_only_app.py"
 
 
 def measure_pair(browser, heavy: bool, repeats: int, viewers: tuple[int, ...] = (), returning: bool = False) -> dict:
-    """Our app and the baseline on the same data, one after the other, in this run:
-    {"ours": {...}, "baseline": {...}}, each with measure_app's figures, per number of
-    concurrent viewers n "viewers": {n: concurrent_viewers(...)}, and if asked "returning":
-    returning_viewer(...)."""
+    """Our app and the baseline on the same data, in this run, first visits interleaved
+    (measure_interleaved): {"ours": {...}, "baseline": {...}}, each with first_visit's medians,
+    per number of concurrent viewers n "viewers": {n: concurrent_viewers(...)}, and if asked
+    "returning": returning_viewer(...). Without the heavy layers also "map_only": our map alone
+    on a Streamlit page (bench/map_only_app.py), what Streamlit and the component frame cost."""
     geodata, catalogue_path = _workspace(heavy)
+    subjects: list[Subject] = []
     try:
         specs = parse_catalogue(json.loads(catalogue_path.read_text(encoding="utf-8"))).layers
-        expected = {"ours": sum(1 for s in specs if s.visible), "baseline": _expected_paths(catalogue_path, geodata)}
-        results = {}
-        for name, script in APPS:
+        drawn_layers = sum(1 for s in specs if s.visible)
+        plan = [("ours", APPS[0][1], True, drawn_layers, True),
+                ("baseline", APPS[1][1], False, _expected_paths(catalogue_path, geodata), True)]
+        if not heavy:
+            plan.append(("map_only", MAP_ONLY_APP, True, drawn_layers, False))
+        for name, script, ours, expected, toggles in plan:
             log = geodata.parent / f"{name}.log"
             env = {"HZ_CATALOGUE": str(catalogue_path), "HZ_BENCH_LOG": str(log)}
-            app = RunningApp(geodata, env, script=script)
-            try:
-                results[name] = measure_app(browser, app, name == "ours", expected[name], log, repeats)
-                results[name]["viewers"] = {n: concurrent_viewers(browser, app, name == "ours", expected[name], log, n)
-                                            for n in viewers}
-                if returning:
-                    results[name]["returning"] = returning_viewer(browser, app, name == "ours", expected[name], log,
-                                                                  repeats)
-            finally:
-                app.stop()
-        if not heavy:  # what Streamlit and the component frame cost with nothing else on the page
-            log = geodata.parent / "map_only.log"
-            app = RunningApp(geodata, {"HZ_CATALOGUE": str(catalogue_path), "HZ_BENCH_LOG": str(log)},
-                             script=MAP_ONLY_APP)
-            try:
-                results["map_only"] = first_map_only(browser, app, expected["ours"], log, repeats)
-            finally:
-                app.stop()
+            subjects.append(Subject(name, RunningApp(geodata, env, script=script), ours, expected, log, toggles))
+        results = measure_interleaved(browser, subjects, repeats)
+        for subject in subjects[:2]:
+            args = (browser, subject.app, subject.ours, subject.expected, subject.log)
+            results[subject.name]["viewers"] = {n: concurrent_viewers(*args, n) for n in viewers}
+            if returning:
+                results[subject.name]["returning"] = returning_viewer(*args, repeats)
         return results
     finally:
+        for subject in subjects:
+            subject.app.stop()
         shutil.rmtree(geodata.parent, ignore_errors=True)
 
 

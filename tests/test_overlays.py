@@ -4,15 +4,13 @@ from __future__ import annotations
 import json
 import math
 
-import pytest
 from shapely.geometry import LineString, Point, shape
 
 from layers.catalogue import load_catalogue
 from layers.crs import distance_m, gcj02_to_wgs84, to_metric, wgs84_to_gcj02
 from layers.overlay_build import build_overlays
-from layers.settings import RECIPES_FILE
 from layers.overlays import arrow, corridor_band, ring, shortest_times, time_band
-from layers.settings import GEODATA_DIR
+from layers.settings import GEODATA_DIR, RECIPES_FILE
 
 CATALOGUE = load_catalogue()
 

@@ -2,7 +2,6 @@
 the layer cache notices file changes."""
 from __future__ import annotations
 
-import json
 import math
 
 from layers.catalogue import load_catalogue
