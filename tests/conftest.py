@@ -2,12 +2,14 @@
 every request not addressed to this machine."""
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -38,6 +40,33 @@ def load_script(relative: str, name: str):
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def asgi_get(app, scope: dict) -> list[dict]:
+    """Send one request through an ASGI app; returns the messages it sent. Runs on its own
+    thread: once the browser fixture is up, Playwright's sync API keeps an event loop running
+    on the main thread, where asyncio.run refuses to start."""
+    sent: list[dict] = []
+    failure: list[BaseException] = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request"}
+
+    def run():
+        try:
+            asyncio.run(app(scope, receive, send))
+        except BaseException as exc:  # re-raised on the test's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
+    return sent
 
 
 class RunningApp:

@@ -2,13 +2,12 @@
 else (and anything outside the served folders) goes to the app unchanged."""
 from __future__ import annotations
 
-import asyncio
 import gzip
 from pathlib import Path
 
 import pytest
 
-from conftest import load_script
+from conftest import asgi_get, load_script
 
 AssetCache = load_script("scripts/asset_cache.py", "asset_cache").AssetCache
 
@@ -35,16 +34,8 @@ def served(tmp_path):
 
 
 def _get(cache, path, method="GET", gzip_ok=True):
-    sent = []
-
-    async def send(message):
-        sent.append(message)
-
-    async def receive():
-        return {"type": "http.request"}
-
     headers = [(b"accept-encoding", b"gzip, deflate")] if gzip_ok else []
-    asyncio.run(cache({"type": "http", "method": method, "path": path, "headers": headers}, receive, send))
+    sent = asgi_get(cache, {"type": "http", "method": method, "path": path, "headers": headers})
     start, body = sent[0], b"".join(m.get("body", b"") for m in sent[1:])
     return start["status"], dict(start["headers"]), body
 

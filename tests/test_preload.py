@@ -2,14 +2,13 @@
 component frames and every other response pass unchanged."""
 from __future__ import annotations
 
-import asyncio
 import gzip
 import re
 import urllib.request
 
 import pytest
 
-from conftest import load_script
+from conftest import asgi_get, load_script
 
 preload = load_script("scripts/preload.py", "preload")
 
@@ -64,16 +63,8 @@ def _serve(body: bytes, content_type: bytes = b"text/html; charset=utf-8", gzipp
         for n, part in enumerate(parts):
             await send({"type": "http.response.body", "body": part, "more_body": n < len(parts) - 1})
 
-    sent = []
-
-    async def send(message):
-        sent.append(message)
-
-    async def receive():
-        return {"type": "http.request"}
-
     middleware = preload.PreloadLinks(app, MANIFEST, ["widgets/Radio/Radio.tsx"])
-    asyncio.run(middleware({"type": "http", "method": "GET", "path": "/", "headers": []}, receive, send))
+    sent = asgi_get(middleware, {"type": "http", "method": "GET", "path": "/", "headers": []})
     headers = dict(sent[0]["headers"])
     out = b"".join(m.get("body", b"") for m in sent[1:])
     assert int(headers[b"content-length"]) == len(out)
