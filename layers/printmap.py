@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from .anchors import label_anchor  # noqa: E402
+from .anchors import label_anchor, line_anchor  # noqa: E402
 from .catalogue import Catalogue, LayerSpec  # noqa: E402
 from .crs import METRIC, to_metric  # noqa: E402
 from .fonts import cjk_font_family  # noqa: E402
@@ -165,7 +165,7 @@ class _Label:
     x: float  # anchor, metres (EPSG:4549)
     y: float
     layer_id: str
-    polygon: bool
+    kind: str  # "point", "line" or "polygon": how the label sits on its feature
 
 
 @dataclass(frozen=True)
@@ -175,10 +175,12 @@ class PlacedLabel:
     box: Box  # figure pixels
 
 
-def _label_candidates(drawn: list[_DrawnLayer], lang: str) -> list[_Label]:
-    """One candidate per labelled feature (a polygon's at its pole of inaccessibility), in the
-    web map's priority order (layers/styles.label_priority): plan cores and stations first."""
+def _label_candidates(drawn: list[_DrawnLayer], lang: str, frame: Box) -> list[_Label]:
+    """One candidate per labelled feature (a polygon's at its pole of inaccessibility, a line's
+    at the middle of its longest stretch inside the map `frame`, in metres), in the web map's
+    priority order (layers/styles.label_priority): plan cores and stations first."""
     out = []
+    inside_frame = box(*frame)
     for layer in sorted(drawn, key=lambda d: (-label_priority(d.spec), -d.spec.order)):
         label_key = layer.spec.style.get("label")
         if not label_key:
@@ -187,11 +189,14 @@ def _label_candidates(drawn: list[_DrawnLayer], lang: str) -> list[_Label]:
         for geom, text in zip(layer.gdf.geometry, layer.gdf[column]):
             if not text or geom is None:
                 continue
-            polygon = geom.geom_type in ("Polygon", "MultiPolygon")
-            if not polygon and geom.geom_type != "Point":
-                continue  # lines carry no label on the print map
-            anchor = label_anchor(geom, tolerance=50) if polygon else geom  # metres
-            out.append(_Label(str(text), anchor.x, anchor.y, layer.spec.id, polygon))
+            if geom.geom_type in ("Polygon", "MultiPolygon"):
+                kind, anchor = "polygon", label_anchor(geom, tolerance=50)  # metres
+            elif geom.geom_type in ("LineString", "MultiLineString"):
+                kind, anchor = "line", line_anchor(geom, within=inside_frame)
+            else:
+                kind, anchor = "point", geom
+            if anchor is not None:
+                out.append(_Label(str(text), anchor.x, anchor.y, layer.spec.id, kind))
     return out
 
 
@@ -206,8 +211,9 @@ def _same_place(a: _Label, a_px, b: _Label, b_px, near_px: float) -> bool:
 
 
 def _place_labels(fig, ax, m: Metrics, candidates: list[_Label], obstacles: list[Box]) -> list[PlacedLabel]:
-    """Greedy, in priority order: polygons centred, points right/left/above/below; a label
-    that would collide, leave the frame or repeat a placed name is dropped."""
+    """Greedy, in priority order: polygons centred, lines on or beside their middle, points
+    right/left/above/below; a label that would collide, leave the frame or repeat a placed
+    name is dropped."""
     renderer = fig.canvas.get_renderer()
     frame = extent(ax, renderer)
     taken = list(obstacles)
@@ -217,8 +223,11 @@ def _place_labels(fig, ax, m: Metrics, candidates: list[_Label], obstacles: list
         px = tuple(ax.transData.transform((label.x, label.y)))
         if any(_same_place(label, px, other, other_px, m.pt(24)) for other, other_px, _ in placed):
             continue
-        if label.polygon:
+        if label.kind == "polygon":
             offsets, size, weight = [((0, 0), "center", "center")], 11, "bold"
+        elif label.kind == "line":  # on the line's middle, or just above or below it
+            offsets = [((0, 0), "center", "center"), ((0, gap), "center", "bottom"), ((0, -gap), "center", "top")]
+            size, weight = 7.5, "normal"
         else:
             offsets = [((gap, 0), "left", "center"), ((-gap, 0), "right", "center"),
                        ((0, gap), "center", "bottom"), ((0, -gap), "center", "top")]
@@ -454,7 +463,7 @@ def _figure(request: ExportRequest, catalogue: Catalogue, layer_data: dict[str, 
         plt.close(fig)
         return _figure(request, catalogue, layer_data, tile_fetch, note)
     fig.canvas.draw()
-    candidates = _label_candidates(drawn, lang)
+    candidates = _label_candidates(drawn, lang, (x0, y0, x1, y1))
     boxes.update(_place_furniture(fig, map_ax, m, lang, candidates, huzhou))
     labels = _place_labels(fig, map_ax, m, candidates, [boxes["scale_bar"], boxes["north_arrow"]])
     inset = _inset(fig, to_fraction(fig, body["inset"]), huzhou, lang, m)

@@ -57,6 +57,7 @@ _PAGE_CSS = """
   color: #223; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; pointer-events: none; }
 .hz-label-polygon { font-size: 14px; font-weight: 600; color: #1f4d38; }
 .hz-label-point { transform: translate(8px, -50%); }
+.hz-label-linestring { font-size: 11px; color: #34495e; }
 .hz-label-below { transform: translate(-50%, 12px); font-size: 11px; color: #7e5109; font-weight: 600; }
 .hz-measure a { width: auto !important; padding: 0 6px; font-size: 12px; }
 .hz-measure-on a { background: #fdebd0; }

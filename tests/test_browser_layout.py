@@ -59,6 +59,7 @@ def test_no_two_labels_overlap_with_the_2024_plan_on(app, page, zoom):
     assert any(t.startswith("三核") for t in shown)  # the top priority is never the one hidden
     if zoom >= 10:  # park labels are on: a core and the park it copies get one label
         assert "三核：南太湖新区" in shown and "南太湖新区" not in shown
+        assert any("铁路" in t or t.endswith("高铁") for t in shown), shown  # railways are named too
     assert page.js_errors == []
 
 

@@ -113,13 +113,13 @@ def test_station_and_city_labels_merge_where_they_coincide():
     one label each; different places that share a word (南太湖新区半导体产业园) keep theirs."""
     from layers.printmap import _Label, _same_place
 
-    city, station = _Label("宣城", 0, 0, "partner_cities", False), _Label("宣城站", 1459, 0, "rail_stations", False)
+    city, station = _Label("宣城", 0, 0, "partner_cities", "point"), _Label("宣城站", 1459, 0, "rail_stations", "point")
     assert _same_place(station, (100, 100), city, (110, 100), near_px=40)
     assert not _same_place(station, (100, 100), city, (300, 100), near_px=40)  # far apart: two places
-    park = _Label("南太湖新区半导体产业园", 0, 0, "industrial_parks", False)
-    core = _Label("三核：南太湖新区", 0, 0, "overlay_2024_cores", False)
+    park = _Label("南太湖新区半导体产业园", 0, 0, "industrial_parks", "point")
+    core = _Label("三核：南太湖新区", 0, 0, "overlay_2024_cores", "point")
     assert not _same_place(park, (0, 0), core, (0, 0), near_px=40)
-    assert _same_place(_Label("南太湖新区", 0, 0, "industrial_parks", False), (0, 0), core, (0, 0), near_px=40)
+    assert _same_place(_Label("南太湖新区", 0, 0, "industrial_parks", "point"), (0, 0), core, (0, 0), near_px=40)
     plan = _render("1920x1080", "zh", "2024")
     assert [t.text for t in plan.labels].count("三核：湖州接轨上海创新合作区") == 1
     assert "湖州接轨上海创新合作区" not in [t.text for t in plan.labels]
@@ -166,3 +166,12 @@ def test_scale_bar_and_north_arrow_give_way_to_labels_in_their_usual_corners():
         for label in corner_labels:
             for piece in IN_MAP:
                 assert not _overlap(label.box, result.boxes[piece]), (size, label.text, piece)
+
+
+def test_rail_lines_and_waterways_are_named_on_the_print():
+    """Lines get labels too (at the middle of their stretch inside the frame), under the same
+    collision rules: the default map names some railways and some waterways."""
+    for lang in ("zh", "en"):
+        result = _render("1920x1080", lang, "none")
+        named = {label.layer_id for label in result.labels}
+        assert {"rail_lines", "waterways"} <= named, (lang, sorted(named))

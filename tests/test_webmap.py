@@ -74,6 +74,17 @@ def test_unlocated_features_survive_publishing_without_label_anchor():
     assert "__label" in copy["features"][1]["properties"]
 
 
+def test_a_line_is_labelled_at_the_middle_of_its_longest_part():
+    from layers.publish import browser_copy
+
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "l", "name_zh": "线"},
+         "geometry": {"type": "MultiLineString", "coordinates": [[[119.0, 30.0], [119.1, 30.0]],
+                                                                  [[120.0, 30.5], [120.0, 30.7], [120.2, 30.7]]]}}]}
+    copy = browser_copy(data, CATALOGUE.get("rail_lines"))
+    assert copy["features"][0]["properties"]["__label"] == [120.0, 30.7]
+
+
 def test_amap_basemap_shifts_layers_and_tianditu_needs_a_key():
     from layers.webmap import available_basemaps, is_gcj
 
