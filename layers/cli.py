@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import settings
 from .catalogue import LayerSpec, load_catalogue
+from .i18n import page as page_strings
 from .findings import ERROR, Finding, LayerError
 from .storage import atomic_write_text, dumps_canonical, read_geojson
 from .loader import validate_layer_data
@@ -138,7 +139,7 @@ def _export_request(args: argparse.Namespace, layer_ids: list[str], default_pape
     paper = args.paper or (None if args.size else default_paper)
     return ExportRequest(layers=layer_ids, bbox=parse_bbox(args.bbox),
                          size=page_size(args.size, paper, args.dpi, args.orientation),
-                         title=args.title, subtitle=args.subtitle, lang=args.lang,
+                         title=args.title or page_strings("export", args.lang)["default_title"], subtitle=args.subtitle, lang=args.lang,
                          transparent=getattr(args, "transparent", False), basemap=getattr(args, "basemap", None),
                          approval_no=args.approval_no, organisation=args.organisation)
 
@@ -252,7 +253,7 @@ def _add_page_options(p: argparse.ArgumentParser, paper_default: str) -> None:
     p.add_argument("--orientation", choices=("landscape", "portrait"), default="landscape",
                    help="landscape (default) or portrait: a portrait page puts legend and inset under the map")
     p.add_argument("--dpi", type=int, default=300, help="dots per inch for --paper (72–600, default 300)")
-    p.add_argument("--title", default="湖州市", help="title at the top left (default 湖州市)")
+    p.add_argument("--title", help="title at the top left (default 湖州市, or Huzhou with --lang en)")
     p.add_argument("--subtitle", default="", help="smaller line under the title")
     p.add_argument("--lang", choices=("zh", "en"), default="zh",
                    help="language of labels, legend and notes (default zh)")

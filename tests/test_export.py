@@ -219,6 +219,18 @@ def test_export_png_help_explains_every_option_with_examples():
     assert "--orientation" in out and "export-pdf" in out
 
 
+
+@pytest.mark.parametrize("argv,title", [
+    (["--lang", "en"], "Huzhou"),
+    ([], "湖州市"),
+    (["--lang", "en", "--title", "湖州"], "湖州"),
+])
+def test_the_cli_default_title_follows_the_language(argv, title):
+    from layers.cli import _export_request, build_parser
+
+    args = build_parser().parse_args(["export-png", "--out", "x.png", *argv])
+    assert _export_request(args, []).title == title
+
 def test_pdf_handout_has_a_page_per_plan_and_embeds_its_fonts():
     import re
 
