@@ -25,3 +25,14 @@ def line_anchor(geom: BaseGeometry, within: BaseGeometry | None = None) -> Point
     if not parts:
         return None
     return max(parts, key=lambda g: g.length).interpolate(0.5, normalized=True)
+
+
+def feature_anchor(geom: BaseGeometry, tolerance: float = LONLAT_TOLERANCE,
+                   within: BaseGeometry | None = None) -> tuple[str, Point | None]:
+    """How a label sits on its feature ("polygon", "line" or "point") and where: label_anchor
+    for a polygon, line_anchor for a line (cut to `within`), the point itself otherwise."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return "polygon", label_anchor(geom, tolerance=tolerance)
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        return "line", line_anchor(geom, within=within)
+    return "point", geom

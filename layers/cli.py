@@ -137,9 +137,10 @@ def _export_request(args: argparse.Namespace, layer_ids: list[str], default_pape
     from .printmap import ExportRequest, page_size, parse_bbox
 
     paper = args.paper or (None if args.size else default_paper)
+    title = args.title or page_strings("export", args.lang)["default_title"]
     return ExportRequest(layers=layer_ids, bbox=parse_bbox(args.bbox),
                          size=page_size(args.size, paper, args.dpi, args.orientation),
-                         title=args.title or page_strings("export", args.lang)["default_title"], subtitle=args.subtitle, lang=args.lang,
+                         title=title, subtitle=args.subtitle, lang=args.lang,
                          transparent=getattr(args, "transparent", False), basemap=getattr(args, "basemap", None),
                          approval_no=args.approval_no, organisation=args.organisation)
 

@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from .anchors import label_anchor, line_anchor  # noqa: E402
+from .anchors import feature_anchor  # noqa: E402
 from .catalogue import Catalogue, LayerSpec  # noqa: E402
 from .crs import METRIC, to_metric  # noqa: E402
 from .fonts import cjk_font_family  # noqa: E402
@@ -189,12 +189,7 @@ def _label_candidates(drawn: list[_DrawnLayer], lang: str, frame: Box) -> list[_
         for geom, text in zip(layer.gdf.geometry, layer.gdf[column]):
             if not text or geom is None:
                 continue
-            if geom.geom_type in ("Polygon", "MultiPolygon"):
-                kind, anchor = "polygon", label_anchor(geom, tolerance=50)  # metres
-            elif geom.geom_type in ("LineString", "MultiLineString"):
-                kind, anchor = "line", line_anchor(geom, within=inside_frame)
-            else:
-                kind, anchor = "point", geom
+            kind, anchor = feature_anchor(geom, tolerance=50, within=inside_frame)  # metres
             if anchor is not None:
                 out.append(_Label(str(text), anchor.x, anchor.y, layer.spec.id, kind))
     return out

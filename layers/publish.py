@@ -8,7 +8,7 @@ from typing import Any
 
 from shapely.geometry import shape
 
-from .anchors import label_anchor, line_anchor
+from .anchors import feature_anchor
 from .assets import publish_layer_data
 from .catalogue import LayerSpec
 from .styles import symbol_table
@@ -19,11 +19,10 @@ from .simplify import HEAVY_BYTES, lod_copies
 def _label_anchor(geometry: dict[str, Any] | None) -> list[float] | None:
     """A polygon's pole of inaccessibility, a line's middle (layers/anchors.py); points carry
     their own position."""
-    if not geometry or geometry["type"] not in ("Polygon", "MultiPolygon", "LineString", "MultiLineString"):
+    if not geometry or geometry["type"].endswith("Point"):
         return None
-    geom = shape(geometry)
-    point = label_anchor(geom) if geometry["type"].endswith("Polygon") else line_anchor(geom)
-    return [round(point.x, 5), round(point.y, 5)] if point is not None else None
+    kind, point = feature_anchor(shape(geometry))
+    return [round(point.x, 5), round(point.y, 5)] if kind != "point" and point is not None else None
 
 
 BROWSER_DECIMALS = 6  # ~0.1 m: far below a screen pixel at any zoom the map offers, ~30 % fewer bytes

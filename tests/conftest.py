@@ -9,9 +9,9 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -47,7 +47,6 @@ def asgi_get(app, scope: dict) -> list[dict]:
     thread: once the browser fixture is up, Playwright's sync API keeps an event loop running
     on the main thread, where asyncio.run refuses to start."""
     sent: list[dict] = []
-    failure: list[BaseException] = []
 
     async def send(message):
         sent.append(message)
@@ -55,17 +54,8 @@ def asgi_get(app, scope: dict) -> list[dict]:
     async def receive():
         return {"type": "http.request"}
 
-    def run():
-        try:
-            asyncio.run(app(scope, receive, send))
-        except BaseException as exc:  # re-raised on the test's thread
-            failure.append(exc)
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    worker.join()
-    if failure:
-        raise failure[0]
+    with ThreadPoolExecutor(max_workers=1) as worker:  # .result() re-raises here what the app raised
+        worker.submit(asyncio.run, app(scope, receive, send)).result()
     return sent
 
 

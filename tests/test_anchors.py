@@ -1,9 +1,9 @@
 """layers/anchors.py: where polygon and line labels go (web map and PNG alike)."""
 from __future__ import annotations
 
-from shapely.geometry import LineString, MultiLineString, Polygon, box
+from shapely.geometry import LineString, MultiLineString, Point, Polygon, box
 
-from layers.anchors import label_anchor, line_anchor
+from layers.anchors import feature_anchor, label_anchor, line_anchor
 
 
 def test_a_polygon_label_sits_inside_away_from_the_edges():
@@ -23,3 +23,11 @@ def test_a_line_label_in_a_frame_sits_on_the_part_inside_it():
     anchor = line_anchor(line, within=box(60, -1, 80, 1))
     assert anchor.coords[0] == (70, 0)
     assert line_anchor(line, within=box(200, -1, 300, 1)) is None  # nothing of it in the frame
+
+
+def test_each_geometry_gets_its_own_kind_of_anchor():
+    square = box(0, 0, 4, 4)
+    assert feature_anchor(square, tolerance=0.01) == ("polygon", label_anchor(square, tolerance=0.01))
+    line = LineString([(0, 0), (100, 0)])
+    assert feature_anchor(line, within=box(60, -1, 80, 1)) == ("line", Point(70, 0))
+    assert feature_anchor(Point(3, 4)) == ("point", Point(3, 4))
