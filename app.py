@@ -9,14 +9,18 @@ import streamlit as st
 from shapely.geometry import shape
 from streamlit_folium import st_folium
 
-from layers import i18n, mapconfig, settings, urlstate, webmap
-from layers.cards import feature_card, feature_names
-from layers.catalogue import CONTEXT, Catalogue, load_catalogue
-from layers.filters import STATUSES, visible_ids_by_layer
-from layers.layerstate import VisibleLayers
-from layers.projects import filter_rows, focus_for, lead_units, project_rows
-from layers.search import search
-from layers.session import LayerRegistry
+from layers import i18n
+from layers.web import mapconfig
+from layers import settings
+from layers.web import urlstate
+from layers.web import webmap
+from layers.web.cards import feature_card, feature_names
+from layers.model.catalogue import CONTEXT, Catalogue, load_catalogue
+from layers.web.filters import STATUSES, visible_ids_by_layer
+from layers.web.layerstate import VisibleLayers
+from layers.plans.projects import filter_rows, focus_for, lead_units, project_rows
+from layers.web.search import search
+from layers.web.session import LayerRegistry
 from pages import resources
 from pages import session_keys as keys
 from pages.boundary import guarded

@@ -14,8 +14,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from layers.assets import LEAFLET_CSS, LEAFLET_JS, ensure_vendor_assets  # noqa: E402
-from layers.catalogue import load_catalogue  # noqa: E402
+from layers.web.assets import LEAFLET_CSS, LEAFLET_JS, ensure_vendor_assets  # noqa: E402
+from layers.model.catalogue import load_catalogue  # noqa: E402
 
 started = time.perf_counter()
 ensure_vendor_assets()

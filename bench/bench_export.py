@@ -15,9 +15,9 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from layers.catalogue import load_catalogue  # noqa: E402
-from layers.exporting import load_for_export  # noqa: E402
-from layers.printmap import ExportRequest, page_size, render_png  # noqa: E402
+from layers.model.catalogue import load_catalogue  # noqa: E402
+from layers.io.exporting import load_for_export  # noqa: E402
+from layers.printing.printmap import ExportRequest, page_size, render_png  # noqa: E402
 
 
 def export_row() -> tuple[str, str, str, str, str]:

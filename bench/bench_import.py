@@ -15,7 +15,7 @@ from common import median_seconds, write_table
 
 import geopandas as gpd  # noqa: E402
 
-from layers.importing import read_upload  # noqa: E402
+from layers.io.importing import read_upload  # noqa: E402
 
 
 def twenty_mb_geojson() -> bytes:

@@ -13,9 +13,11 @@ from pathlib import Path
 from streamlit_folium import st_folium
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from layers import mapconfig, settings, webmap  # noqa: E402
-from layers.catalogue import load_catalogue  # noqa: E402
-from layers.layerstate import VisibleLayers  # noqa: E402
+from layers.web import mapconfig
+from layers import settings
+from layers.web import webmap  # noqa: E402
+from layers.model.catalogue import load_catalogue  # noqa: E402
+from layers.web.layerstate import VisibleLayers  # noqa: E402
 from pages import resources  # noqa: E402
 
 started = time.perf_counter()

@@ -34,10 +34,10 @@ sys.path.insert(0, str(REPO / "tests"))
 from conftest import CHROMIUM, CHROMIUM_ARGS, LOCAL_PREFIXES, RunningApp  # noqa: E402
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
-from layers.catalogue import parse_catalogue  # noqa: E402
+from layers.model.catalogue import parse_catalogue  # noqa: E402
 from layers.settings import CATALOGUE_FILE, GEODATA_DIR  # noqa: E402
-from layers.storage import dumps_canonical  # noqa: E402
-from layers.validation import validate_collection  # noqa: E402
+from layers.model.storage import dumps_canonical  # noqa: E402
+from layers.checks.validation import validate_collection  # noqa: E402
 
 TOGGLE_LAYER = ("overlay_2024_belt", "一带（金腰带）")
 HUZHOU = (119.25, 30.40, 120.45, 31.15)
@@ -150,7 +150,7 @@ class Probe:
             return default
 
     def map_ready(self, ours: bool, expected: int) -> bool:
-        """The first complete map. Ours: the runtime (layers/js/runtime.js) marks #map_div with
+        """The first complete map. Ours: the runtime (layers/web/js/runtime.js) marks #map_div with
         data-hz-loaded_<layer> once a layer is drawn, so every default layer has a mark. The
         baseline: one SVG path per located feature. #map_div is created by streamlit-folium only
         after Leaflet has loaded inside the frame, hence the null checks."""

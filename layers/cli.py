@@ -6,12 +6,12 @@ import json
 import sys
 from pathlib import Path
 
-from . import settings
-from .catalogue import LayerSpec, load_catalogue
-from .i18n import page as page_strings
-from .findings import ERROR, Finding, LayerError
-from .storage import atomic_write_text, dumps_canonical, read_geojson
-from .loader import validate_layer_data
+from layers import settings
+from layers.model.catalogue import LayerSpec, load_catalogue
+from layers.i18n import page as page_strings
+from layers.model.findings import ERROR, Finding, LayerError
+from layers.model.storage import atomic_write_text, dumps_canonical, read_geojson
+from layers.io.loader import validate_layer_data
 
 
 def _specs_for(files: list[str]) -> list[tuple[LayerSpec, Path]]:
@@ -46,9 +46,10 @@ def _unlocated(data: dict | None) -> int:
 
 def _collect(files: list[str]) -> tuple[list[Finding], list[Path], dict[str, int]]:
     """Catalogue, each layer, then the rules across layers (derived layers included)."""
-    from .catalogue import catalogue_findings
-    from .loader import load_layer
-    from .rules import check_rules
+    from layers.model.catalogue import catalogue_findings
+    from layers.io.loader import load_layer
+    from layers.checks.rules import check_rules
+    from layers.plans.overlay_build import overlay_findings
 
     findings = catalogue_findings()
     if any(f.severity == ERROR for f in findings):
@@ -70,7 +71,7 @@ def _collect(files: list[str]) -> tuple[list[Finding], list[Path], dict[str, int
             if layer.ok:
                 datasets[spec.id] = layer.data
     names = {path.name for _, path in checked} | {spec.file for spec, _ in checked}
-    rule_findings = check_rules(catalogue, datasets)
+    rule_findings = check_rules(catalogue, datasets) + overlay_findings(catalogue, datasets)
     findings.extend(f for f in rule_findings if not files or f.file in names)
     return findings, [p for _, p in checked], unlocated
 
@@ -121,7 +122,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 
 def _layer_ids(args: argparse.Namespace, catalogue) -> list[str]:
-    from .printmap import ExportError
+    from layers.printing.printmap import ExportError
 
     if args.plan and args.layers:
         raise ExportError("give either --layers or --plan, not both")
@@ -134,7 +135,7 @@ def _layer_ids(args: argparse.Namespace, catalogue) -> list[str]:
 
 
 def _export_request(args: argparse.Namespace, layer_ids: list[str], default_paper: str | None = None):
-    from .printmap import ExportRequest, page_size, parse_bbox
+    from layers.printing.printmap import ExportRequest, page_size, parse_bbox
 
     paper = args.paper or (None if args.size else default_paper)
     title = args.title or page_strings("export", args.lang)["default_title"]
@@ -146,9 +147,9 @@ def _export_request(args: argparse.Namespace, layer_ids: list[str], default_pape
 
 
 def cmd_export_png(args: argparse.Namespace) -> int:
-    from .exporting import export_png
-    from .fonts import MissingFontError
-    from .printmap import ExportError
+    from layers.printing.exports import export_png
+    from layers.printing.fonts import MissingFontError
+    from layers.printing.printmap import ExportError
 
     catalogue = load_catalogue()
     try:
@@ -163,9 +164,9 @@ def cmd_export_png(args: argparse.Namespace) -> int:
 
 
 def cmd_export_pdf(args: argparse.Namespace) -> int:
-    from .exporting import export_pdf, pdf_pages
-    from .fonts import MissingFontError
-    from .printmap import ExportError
+    from layers.printing.exports import export_pdf, pdf_pages
+    from layers.printing.fonts import MissingFontError
+    from layers.printing.printmap import ExportError
 
     catalogue = load_catalogue()
     try:
@@ -183,8 +184,8 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
 
 
 def cmd_import_osm(args: argparse.Namespace) -> int:
-    from .editing import ConflictError
-    from .osm_import import import_osm
+    from layers.editing.editing import ConflictError
+    from layers.editing.osm_import import import_osm
 
     extract = Path(args.extract)
     if not extract.exists():
@@ -207,8 +208,8 @@ def cmd_import_osm(args: argparse.Namespace) -> int:
 
 
 def cmd_build_overlays(args: argparse.Namespace) -> int:
-    from .overlay_build import stale_overlays
-    from .storage import atomic_write_text
+    from layers.plans.overlay_build import stale_overlays
+    from layers.model.storage import atomic_write_text
 
     try:
         stale = stale_overlays(load_catalogue())
@@ -228,7 +229,7 @@ def cmd_build_overlays(args: argparse.Namespace) -> int:
 def cmd_hash_password(args: argparse.Namespace) -> int:
     import getpass
 
-    from .auth import hash_password
+    from layers.editing.auth import hash_password
 
     password = getpass.getpass("new editor password: ")
     if password != getpass.getpass("again: "):

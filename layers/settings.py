@@ -22,9 +22,11 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
+# Our browser code: the map runtime, the layer panel, the view keeper and the editor.
+JS_DIR = PACKAGE_DIR / "web" / "js"
 GEODATA_DIR = Path(os.environ.get("HZ_GEODATA_DIR", REPO_ROOT / "geodata"))
-CATALOGUE_FILE = Path(os.environ.get("HZ_CATALOGUE", PACKAGE_DIR / "catalogue.json"))
-RECIPES_FILE = Path(os.environ.get("HZ_RECIPES", PACKAGE_DIR / "overlay_recipes.json"))
+CATALOGUE_FILE = Path(os.environ.get("HZ_CATALOGUE", PACKAGE_DIR / "model" / "catalogue.json"))
+RECIPES_FILE = Path(os.environ.get("HZ_RECIPES", PACKAGE_DIR / "plans" / "overlay_recipes.json"))
 # Streamlit serves this folder at /app/static/ (enableStaticServing in .streamlit/config.toml).
 STATIC_DIR = REPO_ROOT / "static"
 STATIC_URL = "/app/static"

@@ -4,9 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from layers import i18n
-from layers.catalogue import load_catalogue
-from layers.loader import load_layer
-from layers.tables import attribute_table, csv_bytes, csv_table, distinct_sources, filter_table
+from layers.model.catalogue import load_catalogue
+from layers.io.loader import load_layer
+from layers.io.tables import attribute_table, csv_bytes, csv_table, distinct_sources, filter_table
 from pages import session_keys as keys
 from pages.boundary import guarded
 

@@ -9,9 +9,12 @@ import streamlit as st
 from branca.element import Element
 from streamlit_folium import st_folium
 
-from layers import i18n, mapconfig, urlstate, webmap
-from layers.catalogue import load_catalogue
-from layers.layerstate import VisibleLayers
+from layers import i18n
+from layers.web import mapconfig
+from layers.web import urlstate
+from layers.web import webmap
+from layers.model.catalogue import load_catalogue
+from layers.web.layerstate import VisibleLayers
 from pages import resources
 from pages import session_keys as keys
 from pages.boundary import guarded

@@ -7,22 +7,24 @@ import json
 import pandas as pd
 import streamlit as st
 
-from layers import assets, i18n, settings
-from layers.auth import authenticate, load_editors
-from layers.catalogue import LayerSpec, PropertySpec, load_catalogue
-from layers.editing import (ConflictError, changed_rows, check_history, list_versions, load_for_edit, rebase, restore,
+from layers.web import assets
+from layers import i18n
+from layers import settings
+from layers.editing.auth import authenticate, load_editors
+from layers.model.catalogue import LayerSpec, PropertySpec, load_catalogue
+from layers.editing.editing import (ConflictError, changed_rows, check_history, list_versions, load_for_edit, rebase, restore,
                             save_layer, undo_last, version_data)
-from layers.findings import LayerError
-from layers.importing import DECLARABLE_CRS, ENCODINGS, MAX_UPLOAD_BYTES, UploadError, conform, merge, read_upload
-from layers.catalogue import DERIVED
-from layers.edit_checks import INPUT_CRS, apply_fixes, geometry_changed, lonlat_to_wgs84, save_checks
-from layers.loader import load_layer
-from layers.publish import publish
-from layers.session import file_version
-from layers.styles import base_symbol
-from layers.tables import attribute_table
-from layers.throttle import SignInThrottle
-from layers.loader import validate_layer_data
+from layers.model.findings import LayerError
+from layers.io.importing import DECLARABLE_CRS, ENCODINGS, MAX_UPLOAD_BYTES, UploadError, conform, merge, read_upload
+from layers.model.catalogue import DERIVED
+from layers.editing.edit_checks import INPUT_CRS, apply_fixes, geometry_changed, lonlat_to_wgs84, save_checks
+from layers.io.loader import load_layer
+from layers.web.publish import publish
+from layers.web.session import file_version
+from layers.model.styles import base_symbol
+from layers.io.tables import attribute_table
+from layers.editing.throttle import SignInThrottle
+from layers.io.loader import validate_layer_data
 from pages import session_keys as keys
 from pages.boundary import guarded
 from pages.components import map_editor

@@ -6,12 +6,12 @@ import datetime as dt
 import streamlit as st
 
 from layers import i18n
-from layers.catalogue import load_catalogue
-from layers.exporting import (BASE_PAGE, export_pdf, export_png, geojson_bytes, geopackage_bytes, kml_bytes,
-                              pdf_pages, shapefile_zip_bytes)
-from layers.fonts import MissingFontError
-from layers.session import file_version
-from layers.printmap import HUZHOU_BBOX, ORIENTATIONS, SLIDE_SIZES, ExportError, ExportRequest, page_size
+from layers.model.catalogue import load_catalogue
+from layers.io.exporting import geojson_bytes, geopackage_bytes, kml_bytes, shapefile_zip_bytes
+from layers.printing.exports import BASE_PAGE, export_pdf, export_png, pdf_pages
+from layers.printing.fonts import MissingFontError
+from layers.web.session import file_version
+from layers.printing.printmap import HUZHOU_BBOX, ORIENTATIONS, SLIDE_SIZES, ExportError, ExportRequest, page_size
 from pages import session_keys as keys
 from pages.boundary import guarded
 from pages.components import map_view

@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from layers import settings
-from layers.assets import ensure_vendor_assets
-from layers.session import LayerRegistry
+from layers.web.assets import ensure_vendor_assets
+from layers.web.session import LayerRegistry
 
 
 @st.cache_resource

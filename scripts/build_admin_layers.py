@@ -20,9 +20,9 @@ from shapely.ops import unary_union
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from layers.crs import area_km2, gcj02_to_wgs84, shift_geometry  # noqa: E402
+from layers.geo.crs import area_km2, gcj02_to_wgs84, shift_geometry  # noqa: E402
 from layers.settings import GEODATA_DIR  # noqa: E402
-from layers.storage import atomic_write_text, dumps_canonical  # noqa: E402
+from layers.model.storage import atomic_write_text, dumps_canonical  # noqa: E402
 
 PLAN_2024 = "湖政办发〔2024〕28号《湖州市打造虹桥国际开放枢纽金西翼行动计划（2024—2030年）》"
 ROLE_CLAUSE = f"{PLAN_2024} 二（一）3“五区”"

@@ -43,8 +43,8 @@ from shapely.ops import linemerge, unary_union
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from layers.crs import distance_m, gcj02_to_wgs84, to_metric, to_wgs84  # noqa: E402
-from layers.storage import atomic_write_text, dumps_canonical, read_geojson  # noqa: E402
+from layers.geo.crs import distance_m, gcj02_to_wgs84, to_metric, to_wgs84  # noqa: E402
+from layers.model.storage import atomic_write_text, dumps_canonical, read_geojson  # noqa: E402
 
 LAYER_FILES = ("industrial_parks.geojson", "ports_logistics.geojson", "airports.geojson")
 INSIDE_TOLERANCE_M = 100.0  # as layers/rules.py: Amap-derived borders

@@ -71,7 +71,7 @@ from shapely.ops import substring, unary_union
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from layers.storage import atomic_write_text, dumps_canonical, read_geojson  # noqa: E402
+from layers.model.storage import atomic_write_text, dumps_canonical, read_geojson  # noqa: E402
 
 GEODATA = REPO / "geodata"
 HUZHOU_BBOX = (119.2, 30.35, 120.6, 31.2)  # lon/lat: Huzhou's five districts and a little more
@@ -293,7 +293,7 @@ def read_towns(folder: Path | None, codes: Iterable[str]) -> dict[str, Town]:
     """Admin units by 12-digit code from Vonng/adcode `data/adcode/<6-digit county>.csv`
     (columns: code, parent, name, level, rank, adcode, …, longitude, latitude; GCJ-02),
     converted to WGS 84. Units without a coordinate, or files not given, are left out."""
-    from layers.crs import gcj02_to_wgs84
+    from layers.geo.crs import gcj02_to_wgs84
 
     out: dict[str, Town] = {}
     if folder is None:

@@ -20,9 +20,9 @@ from shapely.geometry import Point, Polygon, mapping
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from layers.crs import area_km2  # noqa: E402
+from layers.geo.crs import area_km2  # noqa: E402
 from layers.settings import GEODATA_DIR  # noqa: E402
-from layers.storage import read_geojson, write_geojson  # noqa: E402
+from layers.model.storage import read_geojson, write_geojson  # noqa: E402
 
 INSIDE_TAIHU = Point(120.2, 31.2)  # open water west of Xishan island
 LAKE, ISLAND_IN_LAKE = 2, 3

@@ -41,7 +41,7 @@ from shapely.ops import linemerge, unary_union
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from layers.storage import atomic_write_text, dumps_canonical, read_geojson  # noqa: E402
+from layers.model.storage import atomic_write_text, dumps_canonical, read_geojson  # noqa: E402
 
 GEODATA = REPO / "geodata"
 HUZHOU_BBOX = (119.23, 30.37, 120.49, 31.18)  # lon/lat of Huzhou's five districts

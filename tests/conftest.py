@@ -95,8 +95,8 @@ class RunningApp:
 def _publish_into_a_temporary_folder(tmp_path, monkeypatch):
     """What a test publishes (layer copies, map configurations) goes to its own folder, not to
     the static/ that the app serves: the served folder holds only what the running app wrote."""
-    monkeypatch.setattr("layers.assets.LAYER_DATA_DIR", tmp_path / "published" / "layers")
-    monkeypatch.setattr("layers.assets.HZ_DIR", tmp_path / "published" / "hz")
+    monkeypatch.setattr("layers.web.assets.LAYER_DATA_DIR", tmp_path / "published" / "layers")
+    monkeypatch.setattr("layers.web.assets.HZ_DIR", tmp_path / "published" / "hz")
 
 
 @pytest.fixture(scope="session")
@@ -188,7 +188,7 @@ class Page:
         return self.page.locator('[data-testid="stSidebar"]')
 
     def panel(self):
-        """The layer panel component in the sidebar (layers/js/panel/)."""
+        """The layer panel component in the sidebar (layers/web/js/panel/)."""
         return self.page.frame_locator('iframe[title*="hz_layer_panel"]')
 
     def go_to(self, nav_label: str, heading: str) -> None:

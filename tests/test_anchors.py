@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, box
 
-from layers.anchors import feature_anchor, label_anchor, line_anchor
+from layers.geo.anchors import feature_anchor, label_anchor, line_anchor
 
 
 def test_a_polygon_label_sits_inside_away_from_the_edges():

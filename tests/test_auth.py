@@ -1,5 +1,5 @@
 """Editor credentials: hashed, no defaults, wrong passwords refused."""
-from layers.auth import authenticate, hash_password, load_editors, verify_password
+from layers.editing.auth import authenticate, hash_password, load_editors, verify_password
 
 
 def test_hash_round_trip_and_wrong_password():
@@ -19,7 +19,7 @@ def test_editors_come_from_secrets_and_environment_and_there_is_no_default():
 
 
 def test_repeated_wrong_passwords_make_each_try_wait_longer_then_lock():
-    from layers.throttle import FREE_TRIES, LOCK_AFTER, LOCK_S, SignInThrottle
+    from layers.editing.throttle import FREE_TRIES, LOCK_AFTER, LOCK_S, SignInThrottle
 
     now = [1000.0]
     throttle = SignInThrottle(clock=lambda: now[0])

@@ -1,4 +1,4 @@
-"""Dense point layers draw on one canvas (layers/js/dense_points.js) and still answer hover
+"""Dense point layers draw on one canvas (layers/web/js/dense_points.js) and still answer hover
 and click with the feature's own text."""
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _dense_app(geodata, tmp_path):
                 for i in range(3000)]
     (geodata / "dense.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features},
                                                       ensure_ascii=False), encoding="utf-8")
-    catalogue = json.loads((REPO / "layers" / "catalogue.json").read_text(encoding="utf-8"))
+    catalogue = json.loads((REPO / "layers" / "model" / "catalogue.json").read_text(encoding="utf-8"))
     catalogue["layers"].append({"id": "dense", "title": {"zh": "密集点", "en": "Dense"}, "group": "base",
                                 "geometry": "Point", "file": "dense.geojson", "property_sets": ["common"],
                                 "order": 60, "visible": True, "style": {"color": "#c0392b", "radius": 3}})

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from conftest import RunningApp
-from layers.auth import hash_password
+from layers.editing.auth import hash_password
 
 pytestmark = pytest.mark.browser
 PASSWORD = "pw-湖州-test"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from conftest import REPO, RunningApp
 
-from layers.catalogue import load_catalogue
+from layers.model.catalogue import load_catalogue
 
 pytestmark = pytest.mark.browser
 

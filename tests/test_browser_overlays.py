@@ -208,7 +208,7 @@ def test_html_in_feature_names_is_shown_as_text(geodata_copy, browser):
 
 
 def test_browser_gcj_shift_matches_the_python_transform(app, page):
-    from layers.crs import wgs84_to_gcj02
+    from layers.geo.crs import wgs84_to_gcj02
 
     _open(page, app.url)
     lon, lat = page.map_eval("() => window.hz.toGcj(120.01784, 30.86494)")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from layers.crs import gcj02_to_wgs84
-from layers.storage import dumps_canonical
+from layers.geo.crs import gcj02_to_wgs84
+from layers.model.storage import dumps_canonical
 
 from conftest import load_script
 

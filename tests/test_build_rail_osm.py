@@ -8,7 +8,7 @@ import json
 import pytest
 from shapely.geometry import Point, shape
 
-from layers.storage import canonical_feature, dumps_canonical
+from layers.model.storage import canonical_feature, dumps_canonical
 
 from conftest import load_script
 
@@ -220,7 +220,7 @@ def test_rebuilding_over_its_own_output_gives_the_same_bytes(inputs):
 # ------------------------------------------------------------------ planned lines (规划示意)
 
 def test_towns_are_read_from_adcode_csv_and_converted_to_wgs84(tmp_path):
-    from layers.crs import gcj02_to_wgs84
+    from layers.geo.crs import gcj02_to_wgs84
 
     (tmp_path / "330503.csv").write_text(
         "330503000000,330500000000,南浔区,county,3,330503,,0572,,f,f,f,120.418513,30.849689,,浙江省,湖州市,南浔区,,\n"

@@ -11,7 +11,7 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from layers.storage import canonical_feature, dumps_canonical
+from layers.model.storage import canonical_feature, dumps_canonical
 
 from conftest import load_script
 

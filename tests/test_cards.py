@@ -2,9 +2,9 @@
 like the map's popups: labelled fields, words in the UI language, names instead of ids."""
 from __future__ import annotations
 
-from layers.cards import feature_card, feature_names
-from layers.catalogue import load_catalogue
-from layers.loader import load_layer
+from layers.web.cards import feature_card, feature_names
+from layers.model.catalogue import load_catalogue
+from layers.io.loader import load_layer
 
 CATALOGUE = load_catalogue()
 DATA = {spec.id: load_layer(spec).data for spec in CATALOGUE.layers}

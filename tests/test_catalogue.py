@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from layers.catalogue import CatalogueError, load_catalogue, parse_catalogue
-from layers.loader import load_layer
+from layers.model.catalogue import CatalogueError, load_catalogue, parse_catalogue
+from layers.io.loader import load_layer
 from layers.settings import CATALOGUE_FILE
 
 CATALOGUE = load_catalogue()

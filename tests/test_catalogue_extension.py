@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 from layers import settings
-from layers.catalogue import parse_catalogue
-from layers.mapconfig import map_config
-from layers.overlay_build import build_overlays
-from layers.session import LayerRegistry
+from layers.model.catalogue import parse_catalogue
+from layers.web.mapconfig import map_config
+from layers.plans.overlay_build import build_overlays
+from layers.web.session import LayerRegistry
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -57,7 +57,7 @@ def test_a_new_plain_layer_and_a_new_overlay_need_only_entries_and_data(tmp_path
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
-    monkeypatch.setattr("layers.assets.LAYER_DATA_DIR", tmp_path / "static_layers")
+    monkeypatch.setattr("layers.web.assets.LAYER_DATA_DIR", tmp_path / "static_layers")
     registry = LayerRegistry()
     config = map_config(catalogue, {s.id: registry.view(s) for s in catalogue.layers}, "zh", False)
     assert config["layers"]["test_schools"]["url"] and config["layers"]["overlay_test_school_rings"]["url"]

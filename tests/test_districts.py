@@ -6,7 +6,7 @@ from pathlib import Path
 
 from shapely.geometry import shape
 
-from layers.crs import area_km2
+from layers.geo.crs import area_km2
 from layers.settings import GEODATA_DIR
 
 from conftest import load_script

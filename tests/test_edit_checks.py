@@ -6,10 +6,10 @@ import copy
 
 import pytest
 
-from layers.catalogue import load_catalogue
-from layers.crs import distance_m, wgs84_to_gcj02
-from layers.edit_checks import MOVE_CONFIRM_M, apply_fixes, lonlat_to_wgs84, save_checks
-from layers.loader import load_layer
+from layers.model.catalogue import load_catalogue
+from layers.geo.crs import distance_m, wgs84_to_gcj02
+from layers.editing.edit_checks import MOVE_CONFIRM_M, apply_fixes, lonlat_to_wgs84, save_checks
+from layers.io.loader import load_layer
 
 CATALOGUE = load_catalogue()
 SPEC = CATALOGUE.get("rail_stations")

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from layers.catalogue import parse_catalogue
-from layers.editing import (ConflictError, diff_summary, list_versions, load_for_edit, restore, save_layer,
+from layers.model.catalogue import parse_catalogue
+from layers.editing.editing import (ConflictError, diff_summary, list_versions, load_for_edit, restore, save_layer,
                             undo_last)
-from layers.findings import LayerError
+from layers.model.findings import LayerError
 from layers.settings import CATALOGUE_FILE, GEODATA_DIR
 
 REPO = Path(__file__).resolve().parent.parent
@@ -99,7 +99,7 @@ def test_a_write_killed_half_way_leaves_the_old_file_intact(tmp_path):
     script = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(REPO)!r})
-        import layers.storage as storage
+        import layers.model.storage as storage
         real_fdopen = storage.os.fdopen
         def slow_fdopen(fd, *a, **k):
             handle = real_fdopen(fd, *a, **k)
@@ -122,7 +122,7 @@ def test_a_write_killed_half_way_leaves_the_old_file_intact(tmp_path):
 
 
 def test_rebase_reapplies_my_edits_onto_the_newer_file():
-    from layers.editing import rebase
+    from layers.editing.editing import rebase
 
     f = lambda i, v: {"type": "Feature", "properties": {"id": i, "v": v}, "geometry": None}  # noqa: E731
     base = {"features": [f("a", 1), f("b", 1), f("c", 1)]}

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from layers.catalogue import load_catalogue
-from layers.loader import load_layer
-from layers.printmap import ExportError, ExportRequest, page_size, parse_bbox, render_png
+from layers.model.catalogue import load_catalogue
+from layers.io.loader import load_layer
+from layers.printing.printmap import ExportError, ExportRequest, page_size, parse_bbox, render_png
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOGUE = load_catalogue()
@@ -109,7 +109,7 @@ def test_cli_writes_png(tmp_path):
 def test_missing_cjk_font_stops_with_install_hint(monkeypatch):
     from matplotlib import font_manager
 
-    from layers import fonts
+    from layers.printing import fonts
 
     fonts.cjk_font_family.cache_clear()
     latin_only = [f for f in font_manager.fontManager.ttflist if f.name == "DejaVu Sans"]
@@ -160,7 +160,7 @@ def test_shapefile_zip_and_kml_downloads_read_back(tmp_path):
 
     import pyogrio
 
-    from layers.exporting import kml_bytes, shapefile_zip_bytes
+    from layers.io.exporting import kml_bytes, shapefile_zip_bytes
 
     archive = tmp_path / "x.zip"
     archive.write_bytes(shapefile_zip_bytes(CATALOGUE, ["districts", "rail_stations"]))
@@ -175,8 +175,8 @@ def test_shapefile_zip_and_kml_downloads_read_back(tmp_path):
 
 
 def test_honesty_marks_say_schematic_and_count_what_is_not_drawn():
-    from layers.exporting import load_for_export
-    from layers.printmap import honesty_notes
+    from layers.io.exporting import load_for_export
+    from layers.printing.printmap import honesty_notes
 
     catalogue = load_catalogue()
     data = load_for_export(catalogue, ["districts", "rail_lines", "industrial_parks"])
@@ -188,7 +188,7 @@ def test_honesty_marks_say_schematic_and_count_what_is_not_drawn():
 
 
 def test_export_prints_the_notes_and_an_approval_number():
-    from layers.exporting import export_png
+    from layers.printing.exports import export_png
 
     catalogue = load_catalogue()
     result = export_png(catalogue, ExportRequest(layers=catalogue.plan_layers("2024"), lang="en",
@@ -234,7 +234,7 @@ def test_the_cli_default_title_follows_the_language(argv, title):
 def test_pdf_handout_has_a_page_per_plan_and_embeds_its_fonts():
     import re
 
-    from layers.exporting import export_pdf, pdf_pages
+    from layers.printing.exports import export_pdf, pdf_pages
 
     catalogue = load_catalogue()
     assert pdf_pages(catalogue) == ["2024", "2019", "base"]
@@ -265,7 +265,7 @@ def test_cli_pdf_rejects_bad_arguments(tmp_path, args, expected):
 
 
 def test_orientation_is_checked_and_swaps_the_page():
-    from layers.printmap import PageSize
+    from layers.printing.printmap import PageSize
 
     assert page_size(paper="A4", dpi=100, orientation="portrait") == PageSize(827, 1169, 100)
     assert page_size("1920x1080", orientation="portrait").portrait

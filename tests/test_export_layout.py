@@ -12,9 +12,9 @@ from functools import lru_cache
 import pytest
 from PIL import Image
 
-from layers.catalogue import load_catalogue
-from layers.exporting import export_png
-from layers.printmap import ExportRequest, page_size
+from layers.model.catalogue import load_catalogue
+from layers.printing.exports import export_png
+from layers.printing.printmap import ExportRequest, page_size
 
 CATALOGUE = load_catalogue()
 SIZES = {  # name: page_size arguments; paper at a low dpi keeps the matrix fast (layout is in inches)
@@ -111,7 +111,7 @@ def test_legend_never_shows_an_internal_id(lang, plan):
 def test_station_and_city_labels_merge_where_they_coincide():
     """宣城 (partner city) and 宣城站 (station) 1.5 km apart, 三核：南太湖新区 on the park 南太湖新区:
     one label each; different places that share a word (南太湖新区半导体产业园) keep theirs."""
-    from layers.printmap import _Label, _same_place
+    from layers.printing.printmap import _Label, _same_place
 
     city, station = _Label("宣城", 0, 0, "partner_cities", "point"), _Label("宣城站", 1459, 0, "rail_stations", "point")
     assert _same_place(station, (100, 100), city, (110, 100), near_px=40)
@@ -140,10 +140,10 @@ def test_scale_bar_and_north_arrow_give_way_to_labels_in_their_usual_corners():
     the furniture takes other corners and both labels are printed, clear of it."""
     import copy
 
-    from layers.context import huzhou_outline_metric
-    from layers.crs import METRIC
-    from layers.loader import load_layer
-    from layers.printmap import render_png
+    from layers.plans.context import huzhou_outline_metric
+    from layers.geo.crs import METRIC
+    from layers.io.loader import load_layer
+    from layers.printing.printmap import render_png
     from pyproj import Transformer
 
     x0, y0, x1, y1 = huzhou_outline_metric().bounds

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from layers import settings
-from layers.catalogue import load_catalogue
-from layers.crs import shift_geometry, wgs84_to_gcj02
-from layers.findings import LayerError
-from layers.loader import load_layer, validate_layer_data
-from layers.storage import read_geojson
-from layers.urlstate import parse
+from layers.model.catalogue import load_catalogue
+from layers.geo.crs import shift_geometry, wgs84_to_gcj02
+from layers.model.findings import LayerError
+from layers.io.loader import load_layer, validate_layer_data
+from layers.model.storage import read_geojson
+from layers.web.urlstate import parse
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOGUE = load_catalogue()
@@ -125,8 +125,8 @@ def test_url_values_are_parsed_defensively_and_reported(params, problem):
 
 
 def test_export_titles_with_mathtext_render_as_text():
-    from layers.exporting import export_png
-    from layers.printmap import ExportRequest
+    from layers.printing.exports import export_png
+    from layers.printing.printmap import ExportRequest
 
     result = export_png(CATALOGUE, ExportRequest(layers=["districts"], title=r"$\foo$ 湖州 $x^2$",
                                                  subtitle="100% $"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 import os
 
-from layers.catalogue import parse_catalogue
+from layers.model.catalogue import parse_catalogue
 from layers.settings import CATALOGUE_FILE, GEODATA_DIR
-from layers.session import LayerRegistry
+from layers.web.session import LayerRegistry
 
 
 def test_registry_follows_file_edits_and_keeps_last_good_version(tmp_path, monkeypatch):
@@ -15,7 +15,7 @@ def test_registry_follows_file_edits_and_keeps_last_good_version(tmp_path, monke
     target = geodata / "partner_cities.geojson"
     target.write_bytes((GEODATA_DIR / "partner_cities.geojson").read_bytes())
     monkeypatch.setattr("layers.settings.GEODATA_DIR", geodata)
-    monkeypatch.setattr("layers.assets.LAYER_DATA_DIR", tmp_path / "static_layers")
+    monkeypatch.setattr("layers.web.assets.LAYER_DATA_DIR", tmp_path / "static_layers")
     spec = parse_catalogue(json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))).get("partner_cities")
     registry = LayerRegistry()
     first = registry.view(spec)

@@ -18,12 +18,12 @@ def test_every_string_is_used():
     """Keys built at run time: basemap_<id>, lang_<code>, plan_<year> and <property>_<enum value>."""
     from pathlib import Path
 
-    from layers.basemaps import BASEMAPS
-    from layers.catalogue import load_catalogue
+    from layers.io.basemaps import BASEMAPS
+    from layers.model.catalogue import load_catalogue
 
     repo = Path(__file__).resolve().parent.parent
-    files = [repo / "app.py", *(repo / "pages").glob("*.py"), *(repo / "layers").glob("*.py"),
-             *(repo / "layers" / "js").glob("*.js")]
+    files = [repo / "app.py", *(repo / "pages").glob("*.py"), *(repo / "layers").rglob("*.py"),
+             *(repo / "layers" / "web" / "js").glob("*.js")]
     source = "\n".join(f.read_text(encoding="utf-8") for f in files if f.name != "i18n.py")
     dynamic = {f"basemap_{b}" for b in BASEMAPS} | {f"lang_{code}" for code in i18n.LANGS} | {
         f"plan_{p}" for p in load_catalogue().plans()} | {
@@ -39,6 +39,6 @@ def test_no_ui_text_pairs_outside_the_string_table():
     from pathlib import Path
 
     repo = Path(__file__).resolve().parent.parent
-    files = [repo / "app.py", *(repo / "pages").glob("*.py"), *(repo / "layers").glob("*.py")]
+    files = [repo / "app.py", *(repo / "pages").glob("*.py"), *(repo / "layers").rglob("*.py")]
     offenders = [f.name for f in files if f.name != "i18n.py" and '{"zh": "' in f.read_text(encoding="utf-8")]
     assert offenders == []

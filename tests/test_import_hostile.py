@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from layers.catalogue import load_catalogue
-from layers.exporting import geojson_bytes, geopackage_bytes, kml_bytes
-from layers.importing import MAX_ARCHIVE_BYTES, UploadError, conform, merge, read_upload
-from layers.loader import load_layer, validate_layer_data
-from layers.tables import csv_bytes, csv_table
+from layers.model.catalogue import load_catalogue
+from layers.io.exporting import geojson_bytes, geopackage_bytes, kml_bytes
+from layers.io.importing import MAX_ARCHIVE_BYTES, UploadError, conform, merge, read_upload
+from layers.io.loader import load_layer, validate_layer_data
+from layers.io.tables import csv_bytes, csv_table
 
 CATALOGUE = load_catalogue()
 SPEC = CATALOGUE.get("rail_stations")  # points, lists, booleans, integers and unlocated features
@@ -114,7 +114,7 @@ def test_a_shapefile_without_dbf_is_refused_with_a_clear_message(tmp_path):
 
 
 def test_a_zip_bomb_is_refused_before_extraction(tmp_path, monkeypatch):
-    import layers.importing as importing
+    import layers.io.importing as importing
 
     extracted = []
     monkeypatch.setattr(importing, "_extract", lambda *a: extracted.append(a))
@@ -142,7 +142,7 @@ def test_error_messages_never_show_server_paths():
 def test_kml_export_escapes_ids_and_names(monkeypatch):
     hostile = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [120.0, 30.8]},
                "properties": {"id": 'a"<b>&', "name_zh": "</name><script>x</script>"}}]}
-    monkeypatch.setattr("layers.exporting.load_for_export", lambda catalogue, ids: {"partner_cities": hostile})
+    monkeypatch.setattr("layers.io.exporting.load_for_export", lambda catalogue, ids: {"partner_cities": hostile})
     root = ET.fromstring(kml_bytes(CATALOGUE, ["partner_cities"]))  # parses: well-formed
     names = [e.text for e in root.iter("{http://www.opengis.net/kml/2.2}name")]
     assert "</name><script>x</script>" in names

@@ -8,8 +8,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from layers.crs import distance_m, wgs84_to_gcj02
-from layers.importing import MAX_UPLOAD_BYTES, UploadError, merge, read_upload
+from layers.geo.crs import distance_m, wgs84_to_gcj02
+from layers.io.importing import MAX_UPLOAD_BYTES, UploadError, merge, read_upload
 
 HUZHOU = (120.01784, 30.86494)  # 湖州站, WGS 84
 PROPS = {"id": "t1", "name_zh": "测试", "name_en": "Test"}

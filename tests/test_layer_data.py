@@ -5,10 +5,10 @@ import datetime as dt
 
 from shapely.geometry import shape
 
-from layers.catalogue import load_catalogue
-from layers.crs import area_km2, to_metric
-from layers.loader import load_layer
-from layers.validation import REGION_BBOX
+from layers.model.catalogue import load_catalogue
+from layers.geo.crs import area_km2, to_metric
+from layers.io.loader import load_layer
+from layers.checks.validation import REGION_BBOX
 
 CATALOGUE = load_catalogue()
 DATA = {spec.id: load_layer(spec).data for spec in CATALOGUE.layers}

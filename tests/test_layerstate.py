@@ -1,5 +1,5 @@
 """Who wins when the layer panel and Python both change the visible set (decision 0006)."""
-from layers.layerstate import VisibleLayers
+from layers.web.layerstate import VisibleLayers
 
 KNOWN = {"districts", "rail_lines", "overlay_2024_belt"}
 

@@ -1,11 +1,11 @@
 """The published configuration the browser draws every layer from."""
 import json
 
-from layers import mapconfig
-from layers.catalogue import load_catalogue
-from layers import assets
+from layers.web import mapconfig
+from layers.model.catalogue import load_catalogue
+from layers.web import assets
 from layers.settings import STATIC_URL
-from layers.session import LayerRegistry
+from layers.web.session import LayerRegistry
 
 CATALOGUE = load_catalogue()
 
@@ -68,7 +68,7 @@ def test_a_park_popup_names_the_major_project_that_concerns_it():
 
 
 def test_published_configuration_is_the_documented_contract():
-    from layers.contract import LayerConfig, LeafletSymbol, LegendRow, MapConfig
+    from layers.web.contract import LayerConfig, LeafletSymbol, LegendRow, MapConfig
 
     config = _published(mapconfig.map_config_url(CATALOGUE, LayerRegistry(), "en", gcj=False))
     assert set(config) == set(MapConfig.__annotations__)

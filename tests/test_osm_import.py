@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from layers.catalogue import parse_catalogue
-from layers.findings import LayerError
-from layers.osm_import import import_osm, normalise
-from layers.settings import CATALOGUE_FILE
+from layers.model.catalogue import parse_catalogue
+from layers.model.findings import LayerError
+from layers.editing.osm_import import import_osm, normalise
+from layers.settings import CATALOGUE_FILE, REPO_ROOT
 
 OSM = """<?xml version="1.0" encoding="UTF-8"?>
 <osm version="0.6" generator="hz-test">
@@ -31,7 +31,7 @@ OSM = """<?xml version="1.0" encoding="UTF-8"?>
 def workspace(tmp_path: Path, monkeypatch):
     """A catalogue whose files point at a private copy of geodata/."""
     geodata = tmp_path / "geodata"
-    shutil.copytree(Path(CATALOGUE_FILE).parent.parent / "geodata", geodata)
+    shutil.copytree(REPO_ROOT / "geodata", geodata)
     monkeypatch.setattr("layers.settings.GEODATA_DIR", geodata)
     extract = tmp_path / "tiny.osm"
     extract.write_text(OSM, encoding="utf-8")

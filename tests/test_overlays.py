@@ -6,10 +6,10 @@ import math
 
 from shapely.geometry import LineString, Point, shape
 
-from layers.catalogue import load_catalogue
-from layers.crs import distance_m, gcj02_to_wgs84, to_metric, wgs84_to_gcj02
-from layers.overlay_build import build_overlays
-from layers.overlays import arrow, corridor_band, ring, shortest_times, time_band
+from layers.model.catalogue import load_catalogue
+from layers.geo.crs import distance_m, gcj02_to_wgs84, to_metric, wgs84_to_gcj02
+from layers.plans.overlay_build import build_overlays
+from layers.plans.overlays import arrow, corridor_band, ring, shortest_times, time_band
 from layers.settings import GEODATA_DIR, RECIPES_FILE
 
 CATALOGUE = load_catalogue()

@@ -1,9 +1,9 @@
 """The project table: which projects are in a district, who leads them, where they are."""
 from __future__ import annotations
 
-from layers.catalogue import load_catalogue
-from layers.loader import load_layer
-from layers.projects import filter_rows, focus_for, lead_units, project_rows
+from layers.model.catalogue import load_catalogue
+from layers.io.loader import load_layer
+from layers.plans.projects import filter_rows, focus_for, lead_units, project_rows
 
 CATALOGUE = load_catalogue()
 DATA = {spec.id: load_layer(spec).data for spec in CATALOGUE.layers}

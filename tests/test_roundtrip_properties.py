@@ -6,7 +6,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layers.storage import dumps_canonical
+from layers.model.storage import dumps_canonical
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
 value = st.one_of(text, st.integers(-10**9, 10**9), st.booleans(), st.none(), st.lists(text, max_size=3))

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from layers import settings
-from layers.catalogue import load_catalogue
-from layers.editing import load_for_edit, save_layer
-from layers.findings import LayerError
-from layers.loader import load_layer
-from layers.recipes import check_recipes
-from layers.rules import check_rules
+from layers.model.catalogue import load_catalogue
+from layers.editing.editing import load_for_edit, save_layer
+from layers.model.findings import LayerError
+from layers.io.loader import load_layer
+from layers.model.recipes import check_recipes
+from layers.checks.rules import check_rules
+from layers.plans.overlay_build import overlay_findings
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOGUE = load_catalogue()
@@ -52,13 +53,14 @@ def _move(feature: dict, dlon: float, dlat: float) -> None:
 
 
 def test_the_committed_data_breaks_no_rule():
-    assert [str(f) for f in check_rules(CATALOGUE, _datasets())] == []
+    datasets = _datasets()
+    assert [str(f) for f in check_rules(CATALOGUE, datasets) + overlay_findings(CATALOGUE, datasets)] == []
 
 
 def test_a_station_dragged_into_tongxiang_is_reported_off_its_line_and_out_of_its_district():
     data = _datasets()
     _move(_feature(data["rail_stations"], "stn_huzhou_east"), 0.25, -0.2)  # into 桐乡市, ~33 km, 6 km past the border
-    found = check_rules(CATALOGUE, data, overlays=False)
+    found = check_rules(CATALOGUE, data)
     findings = {(f.feature_id, f.field): f.message for f in found}
     line_messages = [f.message for f in found if (f.feature_id, f.field) == ("stn_huzhou_east", "lines")]
     assert any("km from 'rail_husuhu'" in m for m in line_messages)
@@ -71,17 +73,17 @@ def test_station_lists_and_order_are_checked():
     line = _feature(data["rail_lines"], "rail_husuhu")
     stations = line["properties"]["stations"]
     line["properties"]["stations"] = [s for s in stations if s != "湖州东"]
-    messages = [f.message for f in check_rules(CATALOGUE, data, overlays=False)]
+    messages = [f.message for f in check_rules(CATALOGUE, data)]
     assert any("'湖州东' is not in its list" in m for m in messages)
     line["properties"]["stations"] = [*stations[:-2], stations[-1], stations[-2]]  # 湖州 before 湖州东
-    messages = [f.message for f in check_rules(CATALOGUE, data, overlays=False)]
+    messages = [f.message for f in check_rules(CATALOGUE, data)]
     assert any("order does not follow the line" in m for m in messages)
 
 
 def test_an_id_used_in_two_layers_is_reported():
     data = _datasets()
     _feature(data["airports"], data["airports"]["features"][0]["properties"]["id"])["properties"]["id"] = "stn_huzhou"
-    found = [f for f in check_rules(CATALOGUE, data, overlays=False) if f.field == "id"]
+    found = [f for f in check_rules(CATALOGUE, data) if f.field == "id"]
     assert found and "also used in layer" in found[0].message
 
 

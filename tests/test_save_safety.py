@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from layers import settings
-from layers.catalogue import load_catalogue
-from layers.editing import (ConflictError, check_history, current_digest, list_versions, load_for_edit, save_layer,
+from layers.model.catalogue import load_catalogue
+from layers.editing.editing import (ConflictError, check_history, current_digest, list_versions, load_for_edit, save_layer,
                             undo_last, version_data)
-from layers.loader import load_layer
+from layers.io.loader import load_layer
 
 REPO = Path(__file__).resolve().parent.parent
 LAYER = "partner_cities"
@@ -33,8 +33,8 @@ SAVER = textwrap.dedent("""
     from pathlib import Path
     from layers import settings
     settings.GEODATA_DIR = Path({data!r})
-    from layers.catalogue import load_catalogue
-    from layers.editing import ConflictError, load_for_edit, save_layer
+    from layers.model.catalogue import load_catalogue
+    from layers.editing.editing import ConflictError, load_for_edit, save_layer
     spec = load_catalogue().get({layer!r})
     who, count, deadline = sys.argv[1], int(sys.argv[2]), time.monotonic() + float(sys.argv[3])
     for n in range(count):

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from shapely.geometry import shape
 
-from layers.catalogue import load_catalogue
-from layers.filters import visible_ids, visible_ids_by_layer
-from layers.loader import load_layer
-from layers.search import search
+from layers.model.catalogue import load_catalogue
+from layers.web.filters import visible_ids, visible_ids_by_layer
+from layers.io.loader import load_layer
+from layers.web.search import search
 
 CATALOGUE = load_catalogue()
 LOADED = [(spec, load_layer(spec).data) for spec in CATALOGUE.layers]

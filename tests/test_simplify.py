@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-from layers.catalogue import load_catalogue
-from layers.loader import load_layer
-from layers.simplify import LOD_ZOOMS, lod_copies, max_displacement_px
+from layers.model.catalogue import load_catalogue
+from layers.io.loader import load_layer
+from layers.geo.simplify import LOD_ZOOMS, lod_copies, max_displacement_px
 
 
 def _wiggly_polygon(n=4000):

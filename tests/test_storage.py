@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from layers.settings import GEODATA_DIR
-from layers.storage import atomic_write_text, dumps_canonical, read_geojson, write_geojson
+from layers.model.storage import atomic_write_text, dumps_canonical, read_geojson, write_geojson
 
 
 @pytest.mark.parametrize("path", sorted(GEODATA_DIR.glob("*.geojson")), ids=lambda p: p.name)
@@ -55,7 +55,7 @@ def test_old_published_versions_are_pruned_after_the_grace_period(tmp_path, monk
     import os
     import time
 
-    from layers import assets
+    from layers.web import assets
 
     monkeypatch.setattr(assets, "HZ_DIR", tmp_path)
     old = tmp_path / "mapconfig.zh.aaaaaaaaaaaa.json"

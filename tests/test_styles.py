@@ -6,22 +6,22 @@ import json
 
 import pytest
 
-from layers import assets
-from layers.catalogue import load_catalogue
-from layers.exporting import export_png
-from layers.loader import load_layer
-from layers.mapconfig import map_config
-from layers.printmap import ExportRequest
-from layers.session import LayerRegistry
+from layers.web import assets
+from layers.model.catalogue import load_catalogue
+from layers.printing.exports import export_png
+from layers.io.loader import load_layer
+from layers.web.mapconfig import map_config
+from layers.printing.printmap import ExportRequest
+from layers.web.session import LayerRegistry
 from layers.settings import STATIC_URL
-from layers.styles import DEFAULTS, legend_entries, resolve
+from layers.model.styles import DEFAULTS, legend_entries, resolve
 
 CATALOGUE = load_catalogue()
 
 
 @pytest.fixture()
 def views(tmp_path, monkeypatch):
-    monkeypatch.setattr("layers.assets.LAYER_DATA_DIR", tmp_path / "static_layers")
+    monkeypatch.setattr("layers.web.assets.LAYER_DATA_DIR", tmp_path / "static_layers")
     registry = LayerRegistry()
     return {spec.id: registry.view(spec) for spec in CATALOGUE.layers}
 

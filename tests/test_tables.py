@@ -5,9 +5,9 @@ import io
 
 import pandas as pd
 
-from layers.catalogue import load_catalogue
-from layers.loader import load_layer
-from layers.tables import attribute_table, csv_bytes, filter_table
+from layers.model.catalogue import load_catalogue
+from layers.io.loader import load_layer
+from layers.io.tables import attribute_table, csv_bytes, filter_table
 
 SPEC = load_catalogue().get("rail_stations")
 TABLE = attribute_table(SPEC, load_layer(SPEC).data)

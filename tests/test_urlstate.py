@@ -1,5 +1,5 @@
 """URL query parameters ⇄ view state."""
-from layers.urlstate import encode, parse
+from layers.web.urlstate import encode, parse
 
 KNOWN = {"districts", "rail_lines"}
 
@@ -34,7 +34,7 @@ def test_filters_round_trip_and_bad_filter_values_are_reported():
 
 
 # The compare page's link (pages/compare.py): the plan on each side plus the shared view.
-from layers.urlstate import encode_compare, parse_compare  # noqa: E402
+from layers.web.urlstate import encode_compare, parse_compare  # noqa: E402
 
 PLANS = ["2019", "2024"]
 

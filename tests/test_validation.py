@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from layers.catalogue import load_catalogue
-from layers.findings import ERROR, LayerError
-from layers.loader import load_layer
-from layers.storage import read_geojson
-from layers.validation import validate_collection
+from layers.model.catalogue import load_catalogue
+from layers.model.findings import ERROR, LayerError
+from layers.io.loader import load_layer
+from layers.model.storage import read_geojson
+from layers.checks.validation import validate_collection
 
 SPEC = load_catalogue().get("partner_cities")
 POLY_SPEC = load_catalogue().get("districts")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from layers import assets
-from layers.assets import LEAFLET_SOURCE, ensure_vendor_assets
-from layers.catalogue import load_catalogue
-from layers.webmap import base_map, layer_config, standalone_html, state_group
+from layers.web import assets
+from layers.web.assets import LEAFLET_SOURCE, ensure_vendor_assets
+from layers.model.catalogue import load_catalogue
+from layers.web.webmap import base_map, layer_config, standalone_html, state_group
 
 CATALOGUE = load_catalogue()
 
@@ -63,7 +63,7 @@ def test_panes_follow_catalogue_draw_order():
 
 
 def test_unlocated_features_survive_publishing_without_label_anchor():
-    from layers.publish import browser_copy
+    from layers.web.publish import browser_copy
 
     data = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"id": "x"}, "geometry": None},
@@ -75,7 +75,7 @@ def test_unlocated_features_survive_publishing_without_label_anchor():
 
 
 def test_a_line_is_labelled_at_the_middle_of_its_longest_part():
-    from layers.publish import browser_copy
+    from layers.web.publish import browser_copy
 
     data = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"id": "l", "name_zh": "线"},
@@ -86,7 +86,7 @@ def test_a_line_is_labelled_at_the_middle_of_its_longest_part():
 
 
 def test_amap_basemap_shifts_layers_and_tianditu_needs_a_key():
-    from layers.webmap import available_basemaps, is_gcj
+    from layers.web.webmap import available_basemaps, is_gcj
 
     assert is_gcj("amap") and not is_gcj("osm") and not is_gcj("none")
     assert "tianditu" not in available_basemaps(None)
@@ -98,7 +98,7 @@ def test_amap_basemap_shifts_layers_and_tianditu_needs_a_key():
 
 def test_the_map_attributes_openstreetmap_data_in_the_page_language():
     from layers import i18n
-    from layers.webmap import RUNTIME_SOURCE
+    from layers.web.webmap import RUNTIME_SOURCE
 
     for lang in i18n.LANGS:  # the runtime puts the configuration's words on the attribution line
         words = i18n.page("map", lang)
