@@ -1,5 +1,5 @@
 """Editing page for signed-in editors: attributes, geometry, import, history. UI only;
-saving, merging and history live in layers/editing.py."""
+saving, merging and history live in layers/editing/editing.py."""
 from __future__ import annotations
 
 import json
@@ -277,7 +277,7 @@ def _after_save(spec: LayerSpec, action) -> None:
 
 
 def _confirmations(spec: LayerSpec, work: dict) -> tuple[bool, list]:
-    """The questions a save with moved or placed geometry asks (layers/edit_checks.py); returns
+    """The questions a save with moved or placed geometry asks (layers/editing/edit_checks.py); returns
     whether every one is confirmed, and the confirmed checks (their fixes are applied)."""
     if not geometry_changed(work["base"], work["data"]):
         return True, []  # nothing moved or placed: nothing to ask (and no layers to load)

@@ -47,7 +47,7 @@ from layers.geo.crs import distance_m, gcj02_to_wgs84, to_metric, to_wgs84  # no
 from layers.model.storage import atomic_write_text, dumps_canonical, read_geojson  # noqa: E402
 
 LAYER_FILES = ("industrial_parks.geojson", "ports_logistics.geojson", "airports.geojson")
-INSIDE_TOLERANCE_M = 100.0  # as layers/rules.py: Amap-derived borders
+INSIDE_TOLERANCE_M = 100.0  # as layers/checks/rules.py: Amap-derived borders
 TOWN_DECIMALS = 5           # a town centre is good to kilometres; 5 decimals (~1 m) hide nothing
 RUNWAY_DECIMALS = 5
 

@@ -1,4 +1,4 @@
-"""layers/anchors.py: where polygon and line labels go (web map and PNG alike)."""
+"""layers/geo/anchors.py: where polygon and line labels go (web map and PNG alike)."""
 from __future__ import annotations
 
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, box

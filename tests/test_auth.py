@@ -45,12 +45,12 @@ def test_repeated_wrong_passwords_make_each_try_wait_longer_then_lock():
     assert throttle.check("wang", "10.0.0.9").wait_s == 0.0
 
 
-def test_the_readme_shows_a_quoting_the_shell_keeps_intact():
+def test_the_guide_shows_a_quoting_the_shell_keeps_intact():
     import re
     import subprocess
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parent.parent / "docs" / "gis-staff.md").read_text(encoding="utf-8")
     (assignment,) = re.findall(r"`(HZ_EDITORS=[^`]+)`", readme)
     value = assignment.split("=", 1)[1].strip("'")
     out = subprocess.run(["bash", "-c", f'{assignment}; printf %s "$HZ_EDITORS"'], capture_output=True, text=True)

@@ -1,7 +1,7 @@
 """What an editor must confirm before a save with moved or placed geometry: a move larger
 than a threshold (with its distance), a point now lying in another district than its
 properties name (with the fix offered), and a new position whose `accuracy` and `source` were
-not revisited. The rules engine (layers/rules.py) still refuses what is plainly wrong; these
+not revisited. The rules engine (layers/checks/rules.py) still refuses what is plainly wrong; these
 are the questions a careful GIS technician would ask before saving."""
 from __future__ import annotations
 

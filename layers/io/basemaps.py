@@ -1,4 +1,4 @@
-"""Tile basemaps: one definition for the web map (layers/webmap.py) and PNG export (layers/tiles.py)."""
+"""Tile basemaps: one definition for the web map (layers/web/webmap.py) and PNG export (layers/io/tiles.py)."""
 from __future__ import annotations
 
 from typing import Any

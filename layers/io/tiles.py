@@ -20,7 +20,7 @@ from layers import settings
 from layers.io.basemaps import BASEMAPS, tile_url
 
 TILE = 256
-# The basemaps PNG export offers (defined once, with the web map's, in layers/basemaps.py).
+# The basemaps PNG export offers (defined once, with the web map's, in layers/io/basemaps.py).
 SOURCES = ("osm", "carto")
 Fetcher = Callable[[str], bytes]
 

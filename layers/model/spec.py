@@ -33,7 +33,7 @@ class PropertySpec:
     label_en: str
     enum: tuple[str, ...] | None = None
     refers_to: str | None = None  # values are feature ids of this layer ("*": of any layer)
-    # Cross-layer rules (layers/rules.py) this property declares:
+    # Cross-layer rules (layers/checks/rules.py) this property declares:
     max_distance_m: float | None = None  # with refers_to: the feature lies this close to each one it names
     names_feature_in: str | None = None  # the value names features of this layer; the feature lies in one
     true_inside: str | None = None       # boolean: true exactly when the feature lies inside this layer

@@ -3,7 +3,7 @@
 Each recipe names base features by id, and layers by id where a recipe reads a whole layer;
 their geometry comes from the current geodata (or from data about to be saved), so an edit
 to a line or station flows into the overlays. The recipes are checked against their kind's
-schema first (layers/recipes.py); `validate` and every save check the overlays are current.
+schema first (layers/model/recipes.py); `validate` and every save check the overlays are current.
 """
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def _props(recipe: dict, accuracy: str, derived_from: list[str], **extra: Any) -
     return {"id": recipe["id"], "name_zh": recipe["name_zh"], "name_en": recipe["name_en"],
             "plan_clause_zh": recipe["clause_zh"], "plan_clause_en": recipe["clause_en"],
             "plan_ref": recipe["clause_ref"], "accuracy": accuracy,
-            "source": f"{recipe['clause_ref']}; derived from {', '.join(derived_from) or '—'} by layers/overlay_build.py",
+            "source": f"{recipe['clause_ref']}; derived from {', '.join(derived_from) or '—'} by layers/plans/overlay_build.py",
             **extra}
 
 

@@ -2,7 +2,7 @@
 and rail accessibility. Pure geometry in, geometry out; all distances in EPSG:4549 metres.
 
 The recipes (which axes, widths, radii, clauses) live in overlay_recipes.json;
-`python -m layers build-overlays` (layers/overlay_build.py) turns them into the derived layers.
+`python -m layers build-overlays` (layers/plans/overlay_build.py) turns them into the derived layers.
 """
 from __future__ import annotations
 

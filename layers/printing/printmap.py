@@ -1,9 +1,9 @@
 """Catalogue layers → a finished map figure (PNG, or a multi-page PDF) for slides and reports.
 
-Same resolved symbols as the web map (layers/styles.py), drawn in EPSG:4549 so the
+Same resolved symbols as the web map (layers/model/styles.py), drawn in EPSG:4549 so the
 scale bar is true at Huzhou's latitude. Title and subtitle, the map, a legend of exactly
 the drawn layers, scale bar, north arrow, locator inset, notes, sources and date each get
-a box from the layout engine (layers/print_layout.py); ExportResult.boxes reports them.
+a box from the layout engine (layers/printing/print_layout.py); ExportResult.boxes reports them.
 """
 from __future__ import annotations
 
@@ -138,7 +138,7 @@ def _to_frame(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
 
 def _draw_layers(ax, catalogue: Catalogue, layer_data: dict[str, dict], order: list[str], lang: str):
     """Each layer drawn symbol by symbol with the resolved styles; the legend is the same
-    resolver's entries (layers/styles.py), so it lists exactly what the web legend lists."""
+    resolver's entries (layers/model/styles.py), so it lists exactly what the web legend lists."""
     legend: list[LegendEntry] = []
     drawn: list[_DrawnLayer] = []
     for spec in sorted((catalogue.get(i) for i in order), key=lambda s: s.order):

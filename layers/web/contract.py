@@ -2,7 +2,7 @@
 (layers/web/js/runtime.js, dense_points.js) and the layer panel (pages/components) read.
 
 Python builds these shapes (mapconfig.map_config, webmap.layer_config, webmap.state_group);
-the runtime never re-derives styles or legend entries (layers/styles.py resolves them).
+the runtime never re-derives styles or legend entries (layers/model/styles.py resolves them).
 
 Published configuration  (GET /app/static/hz/mapconfig.<lang>.<hash>.json) → MapConfig,
                          read by the map runtime and by the layer panel alike

@@ -17,7 +17,7 @@ from layers.geo.simplify import HEAVY_BYTES, lod_copies
 
 
 def _label_anchor(geometry: dict[str, Any] | None) -> list[float] | None:
-    """A polygon's pole of inaccessibility, a line's middle (layers/anchors.py); points carry
+    """A polygon's pole of inaccessibility, a line's middle (layers/geo/anchors.py); points carry
     their own position."""
     if not geometry or geometry["type"].endswith("Point"):
         return None

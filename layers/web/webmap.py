@@ -158,8 +158,8 @@ def value_labels(spec: LayerSpec, lang: str) -> dict[str, dict[str, str]]:
 def layer_config(spec: LayerSpec, url: str | None, lang: str, gcj: bool = False,
                  ref_names: dict[str, str] | None = None, lods: tuple = (),
                  feature_count: int = 0, features: list[dict] | None = None) -> LayerConfig:
-    """One layer of the browser contract (layers/contract.py). Styles are resolved in Python
-    (layers/styles.py): the browser copy of each feature carries the index of its symbol."""
+    """One layer of the browser contract (layers/web/contract.py). Styles are resolved in Python
+    (layers/model/styles.py): the browser copy of each feature carries the index of its symbol."""
     label = spec.style.get("label")
     symbols, _ = symbol_table(spec, features or [])
     return {
@@ -225,7 +225,7 @@ def base_map(catalogue: Catalogue, basemap: str = "none", tianditu_key: str | No
 def state_group(config_url: str, visible: dict[str, Any], channel: str,
                 include: dict[str, list[str]] | None = None, focus: dict[str, Any] | None = None,
                 link: str | None = None, fit: bool = False) -> folium.FeatureGroup:
-    """visible: {"visible": [ids], "seq": n} (layers/layerstate.py); channel: the BroadcastChannel
+    """visible: {"visible": [ids], "seq": n} (layers/web/layerstate.py); channel: the BroadcastChannel
     the layer panel speaks on; include: layer id → feature ids passing the filters (None: no
     filter); focus: {layer, id, zoom, token}: fly there and open its popup once per token;
     link: maps given the same link name move together (the compare page); fit: no view came

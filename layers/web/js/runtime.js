@@ -5,7 +5,7 @@
 (function () {
   if (window.hz) { return; }
   const fetchOnce = window.hzFetchJson;  // shared.js, loaded before this file
-  // Symbols are resolved in Python (layers/styles.py); each feature carries its index.
+  // Symbols are resolved in Python (layers/model/styles.py); each feature carries its index.
   function styleFor(cfg, props) {
     return cfg.symbols[props.__sym] || cfg.symbols[0];
   }
@@ -114,7 +114,7 @@
     }
     map.on('zoomend moveend layeradd layerremove resize', later);  // a pan moves labels under the legend
   }
-  // WGS 84 → GCJ-02, the same published transform as layers/crs.py, so our data sits on
+  // WGS 84 → GCJ-02, the same published transform as layers/geo/crs.py, so our data sits on
   // Amap tiles (which are in GCJ-02).
   const KA = 6378245.0, KEE = 0.00669342162296594323;
   function offLat(x, y) {

@@ -1,5 +1,5 @@
 // What the map runtime (runtime.js) and the layer panel both need; the panel loads only this
-// file: a legend swatch for a resolved symbol (layers/styles.py, Leaflet options), and JSON
+// file: a legend swatch for a resolved symbol (layers/model/styles.py, Leaflet options), and JSON
 // fetched once per URL (published files have content-hashed names, so they never change).
 (function () {
   if (window.hzSwatch) { return; }

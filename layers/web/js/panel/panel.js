@@ -1,5 +1,5 @@
 // The layer panel in the sidebar (component protocol v1, no build step). It lists the layers
-// from the same published configuration the map draws from (layers/contract.py), and loads
+// from the same published configuration the map draws from (layers/web/contract.py), and loads
 // only shared.js (swatches, fetching). A click shows or hides the layer in the map at once (a direct
 // call into the map iframe, or a BroadcastChannel message where that is not reachable), and
 // then tells Python, which keeps the URL and the other pages in step (docs/decisions/0006).
