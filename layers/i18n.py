@@ -5,6 +5,7 @@ DEFAULT_LANG = "zh"
 LANGS = ("zh", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
+    "accuracy_schematic": {"zh": "示意（非实测）", "en": "schematic (not surveyed)"},
     # Sidebar page names: bilingual in Chinese mode (the entry point for everyone), English only in English mode.
     "nav_map": {"zh": "地图 · Map", "en": "Map"},
     "nav_compare": {"zh": "对比 · Compare", "en": "Compare"},

@@ -81,3 +81,25 @@ def test_a_legend_never_shows_an_internal_id():
     for lang in ("zh", "en"):
         labels = [e.label for e in legend_entries(spec, features, lang)]
         assert labels and not any(f["properties"]["id"] in label for f in features for label in labels), labels
+
+
+def test_schematic_geometry_is_drawn_and_listed_as_schematic():
+    """A waterway of straight segments and a district-level park are dotted, faded and hollow, and
+    their legend rows say 示意（非实测）; a real OSM alignment that mentions a short schematic
+    connector is not."""
+    from layers.model.styles import SCHEMATIC_DASH, is_schematic
+
+    rail = CATALOGUE.get("rail_lines")
+    real = _feature("rail_lines", "rail_husuhu")
+    assert "schematic" in real["properties"]["accuracy"] and not is_schematic(rail, real["properties"])
+    parks = CATALOGUE.get("industrial_parks")
+    stand_in = {"accuracy": "district-level, schematic: a point on the boundary", "status": "operating"}
+    surveyed = {**stand_in, "accuracy": "town centre of 千金镇 per Vonng/adcode"}
+    hollow, solid = resolve(parks, stand_in), resolve(parks, surveyed)
+    assert hollow.dash_array == SCHEMATIC_DASH and hollow.fill_color is None and solid.fill_color is not None
+    assert hollow.opacity < solid.opacity
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [119.9, 30.9]}}
+    rows = legend_entries(parks, [{**feature, "properties": stand_in}, {**feature, "properties": surveyed}], "zh")
+    assert sum("示意（非实测）" in r.label for r in rows) == 1 and len(rows) == 2
+    rows_en = legend_entries(parks, [{**feature, "properties": stand_in}], "en")
+    assert "schematic (not surveyed)" in rows_en[0].label

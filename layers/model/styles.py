@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
-from layers.model.spec import LayerSpec
 from layers.i18n import STRINGS
+from layers.model.spec import DERIVED, LayerSpec
 
 # Keys a catalogue style may set: the symbol keys below plus the label rule.
 SYMBOL_KEYS = ("color", "weight", "opacity", "fill_color", "fill_opacity", "dash_array", "radius")
@@ -42,6 +42,32 @@ class Symbol:
         return asdict(self)
 
 
+# An `accuracy` that opens by saying the geometry is a diagram, not a survey: straight segments,
+# a plan's schematic alignment, a district- or city-level stand-in (a real alignment that notes
+# a short schematic connector somewhere in its text is not one). Plan overlays are diagrams by
+# nature and keep their own (purple) look; base data with these marks is drawn as schematic.
+SCHEMATIC_MARKS = ("schematic", "规划示意", "district-level", "city-level", "city level")
+SCHEMATIC_DASH = "2 6"  # dotted: finer than 在建 dashes and 规划 thin dashes
+SCHEMATIC_FADE = 0.7   # of the stroke's opacity
+
+
+def is_schematic(spec: LayerSpec, props: dict[str, Any]) -> bool:
+    if spec.has_role(DERIVED):
+        return False
+    accuracy = str(props.get("accuracy") or "").lower()
+    return accuracy.startswith(SCHEMATIC_MARKS)
+
+
+def _as_schematic(style: dict[str, Any], geometry: str) -> dict[str, Any]:
+    """Dotted, faded, points hollow: a diagram never looks like a surveyed feature. The kind's
+    colour stays, so a schematic planned rail line still reads as rail."""
+    opacity = float(style.get("opacity", DEFAULTS["opacity"]))
+    out = {**style, "dash_array": SCHEMATIC_DASH, "opacity": round(opacity * SCHEMATIC_FADE, 3)}
+    if geometry == "Point":
+        out["fill_color"] = None
+    return out
+
+
 def label_priority(spec: LayerSpec) -> int:
     """Which labels win a collision, on the web map and on the PNG alike: higher first
     (plan cores and stations before towns and parks). Layers without one come last."""
@@ -64,21 +90,30 @@ def _symbol(style: dict[str, Any]) -> Symbol:
                   dash_array=merged["dash_array"], radius=float(merged["radius"]))
 
 
+SCHEMATIC_KEY = ("accuracy", "schematic")  # the legend row variant worded by STRINGS["accuracy_schematic"]
+
+
 def _matching(spec: LayerSpec, props: dict[str, Any]) -> list[tuple[str, str]]:
-    """(property, value) pairs of the style_by rules that apply to these properties, in order."""
+    """(property, value) pairs of the style_by rules that apply to these properties, in order,
+    then the schematic mark when the feature is a diagram."""
     out = []
     for rule in spec.style_by:
         value = str(props.get(rule["property"]))
         if value in rule["values"]:
             out.append((rule["property"], value))
+    if is_schematic(spec, props):
+        out.append(SCHEMATIC_KEY)
     return out
 
 
 def resolve(spec: LayerSpec, props: dict[str, Any]) -> Symbol:
-    """Defaults, then the layer style, then each matching style_by rule in order."""
+    """Defaults, then the layer style, then each matching style_by rule in order; schematic
+    geometry last, so it reads as schematic whatever its status colours."""
     style = dict(spec.style)
     for rule in spec.style_by:
         style.update(rule["values"].get(str(props.get(rule["property"])), {}))
+    if is_schematic(spec, props):
+        style = _as_schematic(style, spec.geometry)
     return _symbol(style)
 
 
