@@ -316,4 +316,5 @@ pages = [
     st.Page("pages/catalogue.py", title=i18n.t("nav_data", nav_lang), url_path="data"),
     st.Page("pages/edit.py", title=i18n.t("nav_edit", nav_lang), url_path="edit"),
 ]
+guarded(resources.static_assets, nav_lang)  # whatever page is opened first
 st.navigation(pages).run()

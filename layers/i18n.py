@@ -108,6 +108,7 @@ PAGE_STRINGS: dict[str, dict[str, dict[str, str]]] = {
         "place_none": {"zh": "（不放置）", "en": "(none)"},
         "place_hint": {"zh": "单击地图放置 {id}（或用工具栏绘制），再点“应用几何修改”。", "en": "Click the map to place {id} (or draw it with the toolbar), then apply."},
         "placed": {"zh": "已放置 {id}，尚未应用", "en": "{id} placed, not applied yet"},
+        "moved": {"zh": "已拖动 {d}（尚未应用）", "en": "Dragged {d} (not applied yet)"},
         "typed": {"zh": "或输入坐标", "en": "Or type its coordinates"},
         "lon": {"zh": "经度", "en": "Longitude"},
         "lat": {"zh": "纬度", "en": "Latitude"},

@@ -134,16 +134,20 @@ def _attributes_tab(spec: LayerSpec, work: dict) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _context_layers(versions: tuple, lang: str) -> list[dict]:
-    """Published copies of the boundary layers (read-only roles) drawn under the editor map:
-    the offline basemap with district names. `versions` makes an edit on disk refresh them."""
+def _context_layers(versions: tuple, lang: str, editing: str) -> list[dict]:
+    """Published copies drawn under the editor map, read-only: the boundary layers (the offline
+    basemap, with district names) and the other base layers as reference to edit against (rail
+    lines under a station). `versions` makes an edit on disk refresh them."""
     out = []
     for spec in catalogue.layers:
-        if spec.geometry == "Polygon" and not spec.editable and not spec.has_role(DERIVED):
+        boundary = spec.geometry == "Polygon" and not spec.editable
+        reference = spec.editable and spec.id != editing and spec.geometry in ("LineString", "Point")
+        if (boundary or reference) and not spec.has_role(DERIVED):
             layer = load_layer(spec)
             if layer.ok:
+                # Only boundaries are named: reference names would crowd the edited layer's own.
                 out.append({"url": publish(layer).url, "style": base_symbol(spec).leaflet(),
-                            "label_field": spec.localized_field("name", lang)})
+                            "label_field": spec.localized_field("name", lang) if boundary else None})
     return out
 
 
@@ -178,12 +182,12 @@ def _place_controls(spec: LayerSpec, work: dict) -> str | None:
 def _geometry_tab(spec: LayerSpec, work: dict) -> None:
     place_id = _place_controls(spec, work)
     version = f"{work['digest']}:{len(work['data']['features'])}:{st.session_state.get(keys.GEOM_TOKENS, {}).get(spec.id)}"
-    versions = tuple(file_version(s) for s in catalogue.layers if not s.editable)
+    versions = tuple(file_version(s) for s in catalogue.layers if not s.has_role(DERIVED))
     result = map_editor(collection=work["data"], geometry=spec.geometry, key=f"editor_{spec.id}", version=version,
                         new_id_prefix=f"{spec.id}_new_", place_id=place_id,
-                        context=_context_layers(versions, lang), draw_words=i18n.nested(i18n.page("editor_draw", lang)),
+                        context=_context_layers(versions, lang, spec.id), draw_words=i18n.nested(i18n.page("editor_draw", lang)),
                         words={"apply": T["apply_geom"], "unsaved": T["unsaved"], "applied": T["applied_geom"],
-                               "place_hint": T["place_hint"], "placed": T["placed"]},
+                               "place_hint": T["place_hint"], "placed": T["placed"], "moved": T["moved"]},
                         assets={"leaflet_js": assets.LEAFLET_JS, "leaflet_css": assets.LEAFLET_CSS,
                                 "draw_js": assets.LEAFLET_DRAW_JS, "draw_css": assets.LEAFLET_DRAW_CSS},
                         default=None)

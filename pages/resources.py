@@ -11,8 +11,16 @@ from layers.web.session import LayerRegistry
 
 
 @st.cache_resource
-def registry() -> LayerRegistry:
+def static_assets() -> None:
+    """Leaflet and Leaflet.draw in static/, once per server process, before any page runs: the
+    editor or the export page may be the first page anyone opens (it was blank until the map
+    page had been visited)."""
     ensure_vendor_assets()
+
+
+@st.cache_resource
+def registry() -> LayerRegistry:
+    static_assets()
     return LayerRegistry()
 
 

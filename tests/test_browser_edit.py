@@ -28,6 +28,10 @@ def _go_edit(page, url):
 
 def _sign_in_and_open(page, url, layer_title):
     _go_edit(page, url)
+    _sign_in_and_pick(page, layer_title)
+
+
+def _sign_in_and_pick(page, layer_title):
     page.page.get_by_label("用户名").fill("wang")
     page.page.get_by_label("密码").fill(PASSWORD)
     page.page.get_by_role("button", name="登录").click()
@@ -333,3 +337,28 @@ def test_a_gbk_shapefile_keeps_its_chinese_names(editor_app, page, tmp_path):
     cells = page.page.locator('[data-testid="stDataFrame"] [role="gridcell"]')
     cells.first.wait_for(state="attached", timeout=20000)
     assert "南浔古镇" in " ".join(cells.all_text_contents())
+
+
+def test_edit_opened_first_on_a_fresh_start_shows_the_editor_fitted_to_its_layer(geodata_copy, page):
+    """No map page visit before: the static Leaflet files must already be there (they were only
+    put in place by the map page), and the editor opens on Huzhou, not at world zoom."""
+    import shutil
+
+    from layers.web.assets import VENDOR_DIR
+
+    shutil.rmtree(VENDOR_DIR, ignore_errors=True)
+    running = RunningApp(geodata_copy, {"HZ_EDITORS": f"wang={hash_password(PASSWORD)}"})
+    try:
+        page.page.goto(running.url + "/edit")
+        _sign_in_and_pick(page, "铁路车站")
+        page.page.get_by_role("tab", name="地图编辑").click()
+        editor, frame = _editor(page)
+        editor.locator(".leaflet-control-scale").wait_for(timeout=20000)
+        assert frame.evaluate("() => getComputedStyle(document.querySelector('.leaflet-container')).position") == "relative"
+        zoom, west, south, east, north = frame.evaluate(
+            "() => { const b = window.hzEditorMap.getBounds(); return [window.hzEditorMap.getZoom(),"
+            " b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
+        assert zoom >= 7 and west < 120.1 < east and south < 30.87 < north  # 湖州站 in view
+        assert (VENDOR_DIR / "leaflet" / "leaflet.css").exists()
+    finally:
+        running.stop()

@@ -23,13 +23,19 @@
       fetch(ctx.url).then(function (r) { return r.json(); }).then(function (data) {
         L.geoJSON(data, {
           pane: 'context', interactive: false,
+          // Reference points (other layers' stations, ports) as small dots, never as the
+          // draggable markers of the layer being edited.
+          pointToLayer: function (f, latlng) {
+            return L.circleMarker(latlng, Object.assign({radius: 4, fillOpacity: 0.8}, ctx.style, {pane: 'context'}));
+          },
           style: function () { return Object.assign({}, ctx.style, {interactive: false}); },
           filter: function (f) { return !!f.geometry; },
           onEachFeature: function (f, layer) {
             const name = ctx.label_field && f.properties[ctx.label_field];
             if (name) {
-              layer.bindTooltip(String(name), {permanent: true, direction: 'center', className: 'ctx-label',
-                                               pane: 'context-labels'});
+              const point = f.geometry.type === 'Point';
+              layer.bindTooltip(String(name), {permanent: true, direction: point ? 'right' : 'center',
+                                               className: 'ctx-label', pane: 'context-labels'});
             }
           },
         }).addTo(map);
@@ -84,6 +90,16 @@
       localise(L.drawLocal, args.draw_words);
       map = L.map('map', {zoomControl: true});
       window.hzEditorMap = map;  // for browser tests: where a lon/lat is on screen
+      // A metric scale, and how far a dragged point has gone, before anything is applied.
+      L.control.scale({imperial: false, position: 'bottomleft'}).addTo(map);
+      map.on('draw:editmove', function (e) {
+        const f = e.layer && e.layer.feature;
+        if (!f || !f.geometry || f.geometry.type !== 'Point' || !e.layer.getLatLng) { return; }
+        const from = L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
+        const metres = map.distance(from, e.layer.getLatLng());
+        const shown = metres >= 1000 ? (metres / 1000).toFixed(2) + ' km' : Math.round(metres) + ' m';
+        document.getElementById('state').textContent = current.words.moved.replace('{d}', shown);
+      });
       map.createPane('context').style.zIndex = 350;
       map.createPane('context-labels').style.zIndex = 360;
       drawContext(args.context);
@@ -118,17 +134,37 @@
       onEachFeature: function (f, layer) {
         // geoJSON() wraps multi-part features; keep each editable leaf with its feature.
         layer.feature = f;
+        // Pins carry their names, so a station is told from its neighbours before it is moved.
+        const point = f.geometry && f.geometry.type === 'Point';
         layer.bindTooltip(function () {
           const el = document.createElement('span');
           el.textContent = String(f.properties.name_zh || f.properties.id);
           return el;
-        });
+        }, point ? {permanent: true, direction: 'right', offset: [10, -18]} : {});
         group.addLayer(layer);
       },
     });
+    fitView();
+  }
+  // Fit the layer (or Huzhou) once the map has a size: in a hidden Streamlit tab the frame is
+  // 0 px wide and Leaflet would settle on world zoom; the fit waits until the tab is shown.
+  let fitPending = false;
+  function fitView() {
+    // The container's own width: map.getSize() would cache the hidden 0 until a view is set.
+    if (!document.getElementById('map').clientWidth) { fitPending = true; return; }
+    fitPending = false;
     if (group.getLayers().length) { map.fitBounds(group.getBounds(), {maxZoom: 13}); }
     else { map.setView([30.78, 119.86], 9); }
   }
+  // Until the user has touched the map, a resize (tab shown, frame grown) refits the view.
+  let touched = false;
+  ['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function (type) {
+    document.getElementById('map').addEventListener(type, function () { touched = true; }, {passive: true});
+  });
+  new ResizeObserver(function () {
+    if (!map) { return; }
+    if (fitPending || !touched) { map.invalidateSize(); fitView(); } else { map.invalidateSize(); }
+  }).observe(document.getElementById('map'));
   window.addEventListener('message', function (event) {
     const data = event.data || {};
     if (data.type !== 'streamlit:render') { return; }
