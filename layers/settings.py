@@ -13,6 +13,7 @@ elsewhere redirects every module at once.
 | HZ_EDITORS        | `name=hash;name=hash` editor accounts (or the secrets `[editors]`) |
 | HZ_TILE_CACHE     | where PNG export caches online tiles                              |
 | HZ_BENCH_LOG      | bench/run.py: file the map page appends its server time to        |
+| HZ_TRUSTED_PROXIES| comma-separated proxy addresses whose X-Forwarded-For is believed |
 """
 from __future__ import annotations
 
@@ -45,6 +46,12 @@ def tianditu_key(secrets: Mapping | None) -> str | None:
     if os.environ.get("HZ_TIANDITU_KEY"):
         return os.environ["HZ_TIANDITU_KEY"]
     return (secrets or {}).get("tianditu_key")
+
+
+def trusted_proxies() -> list[str]:
+    """Addresses of reverse proxies in front of the app (deploy/nginx.conf on the same machine:
+    127.0.0.1). None by default: without a proxy, a forwarded header is whatever the client wrote."""
+    return [a.strip() for a in os.environ.get("HZ_TRUSTED_PROXIES", "").split(",") if a.strip()]
 
 
 def editor_sources() -> Mapping[str, str]:

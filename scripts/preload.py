@@ -99,9 +99,12 @@ class PreloadLinks:
         self.marker = entry_file(manifest).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope.get("type") != "http" or scope.get("method") != "GET" or not self.tags:
+        if scope.get("type") != "http" or scope.get("method") not in ("GET", "HEAD") or not self.tags:
             await self.app(scope, receive, send)
             return
+        # HEAD is answered as the GET it stands for, without the body, so both announce the
+        # same length and headers (the rewrite changes the page's length).
+        head = scope["method"] == "HEAD"
         start: dict | None = None
         chunks: list[bytes] = []
 
@@ -116,13 +119,15 @@ class PreloadLinks:
             elif message["type"] == "http.response.body" and start is not None:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body"):
-                    await self._send_rewritten(start, b"".join(chunks), send)
+                    await self._send_rewritten(start, b"".join(chunks), send, head)
+            elif message["type"] == "http.response.body" and head:
+                await send({**message, "body": b""})
             else:
                 await send(message)
 
-        await self.app(scope, receive, rewrite)
+        await self.app({**scope, "method": "GET"} if head else scope, receive, rewrite)
 
-    async def _send_rewritten(self, start: dict, body: bytes, send: Send) -> None:
+    async def _send_rewritten(self, start: dict, body: bytes, send: Send, head: bool = False) -> None:
         headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
         zipped = any(k == b"content-encoding" and v == b"gzip" for k, v in headers)
         try:
@@ -132,4 +137,4 @@ class PreloadLinks:
             log.warning("preload: page not rewritten (%s)", exc)
         headers.append((b"content-length", str(len(body)).encode()))
         await send({**start, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": b"" if head else body})

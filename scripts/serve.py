@@ -11,6 +11,10 @@ changes to Streamlit's server made first.
    docs/decisions/0013): most of a first visit's server CPU went into serving them.
 3. Streamlit's page names the frontend modules the map page needs, so the browser loads them
    while the frontend boots instead of in waves after the first messages (scripts/preload.py).
+4. Paths with control characters are refused and refused encodings respected before anything
+   else sees the request (scripts/http_guard.py).
+5. X-Forwarded-For is believed only from the proxies named in HZ_TRUSTED_PROXIES (none by
+   default): the client address keys the sign-in throttle, so a client must not choose it.
 """
 from __future__ import annotations
 
@@ -25,8 +29,12 @@ from streamlit.web import cli
 from streamlit.web.server.starlette import starlette_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # the layers package
 from asset_cache import AssetCache  # noqa: E402
+from http_guard import HttpGuard  # noqa: E402
 from preload import PreloadLinks, load_manifest  # noqa: E402
+
+from layers import settings  # noqa: E402
 
 
 def _package_dir(name: str) -> Path:
@@ -48,13 +56,23 @@ def _cached_app(create_app):
             f"{base}/component/streamlit_folium.st_folium/static":
                 _package_dir("streamlit_folium") / "frontend" / "build" / "static",
         }
-        return AssetCache(PreloadLinks(create_app(runtime), load_manifest(frontend)), roots)
+        return HttpGuard(AssetCache(PreloadLinks(create_app(runtime), load_manifest(frontend)), roots))
     return create
+
+
+def _proxy_trust(uvicorn_kwargs):
+    """uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise; we believe it
+    only from the proxies named in settings."""
+    def kwargs():
+        trusted = settings.trusted_proxies()
+        return {**uvicorn_kwargs(), "proxy_headers": bool(trusted), "forwarded_allow_ips": ",".join(trusted) or ""}
+    return kwargs
 
 
 if __name__ == "__main__":
     PagesManager.uses_pages_directory = False
     starlette_server.create_starlette_app = _cached_app(starlette_server.create_starlette_app)
+    starlette_server._get_uvicorn_config_kwargs = _proxy_trust(starlette_server._get_uvicorn_config_kwargs)
     # Listen on this machine only unless asked (`--server.address 0.0.0.0` for the LAN, or a
     # reverse proxy on the same machine): an intranet map should not be reachable by accident.
     if not any(arg.startswith("--server.address") for arg in sys.argv):

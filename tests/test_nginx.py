@@ -18,11 +18,10 @@ pytestmark = pytest.mark.browser
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-@pytest.fixture()
-def proxied(tmp_path, geodata_copy):
+def _nginx(tmp_path: Path, app: RunningApp):
+    """deploy/nginx.conf in front of `app`, on a free loopback port: (process, url)."""
     if not Path(NGINX).exists():
         pytest.fail("nginx not found: install Debian's nginx-light (see README test command)")
-    app = RunningApp(geodata_copy)
     port = _free_port()
     conf = (REPO / "deploy" / "nginx.conf").read_text(encoding="utf-8")
     conf = (conf.replace("__LISTEN__", f"127.0.0.1:{port}").replace("__APP__", f"127.0.0.1:{app.port}")
@@ -38,6 +37,13 @@ def proxied(tmp_path, geodata_copy):
             break
         except OSError:
             time.sleep(0.2)
+    return proc, url
+
+
+@pytest.fixture()
+def proxied(tmp_path, geodata_copy):
+    app = RunningApp(geodata_copy, {"HZ_TRUSTED_PROXIES": "127.0.0.1"})  # as docs/running.md says
+    proc, url = _nginx(tmp_path, app)
     yield url
     proc.terminate()
     proc.wait(timeout=10)
@@ -71,3 +77,20 @@ def test_map_through_nginx_with_headers_and_no_metrics(proxied, browser):
         assert page.external_requests == [] and page.js_errors == []
     finally:
         page.close()
+
+
+def test_through_nginx_a_client_cannot_choose_its_address(tmp_path, geodata_copy, browser):
+    """nginx replaces X-Forwarded-For with the address it saw; the app trusts exactly nginx."""
+    from test_server_edges import IP_PROBE, _client_address_seen
+
+    probe = tmp_path / "probe.py"
+    probe.write_text(IP_PROBE, encoding="utf-8")
+    app = RunningApp(geodata_copy, {"HZ_TRUSTED_PROXIES": "127.0.0.1"}, script=probe)
+    proc, url = _nginx(tmp_path, app)
+    try:
+        seen = {_client_address_seen(browser, url, f"198.51.100.{n}") for n in (1, 2, 3)}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        app.stop()
+    assert seen == {"loopback"}  # nginx saw 127.0.0.1 every time, whatever the header said
