@@ -14,8 +14,9 @@ from layers.editing.auth import authenticate, load_editors
 from layers.model.catalogue import LayerSpec, PropertySpec, load_catalogue
 from layers.editing.editing import (ConflictError, changed_rows, check_history, list_versions, load_for_edit, rebase, restore,
                             save_layer, undo_last, version_data)
-from layers.model.findings import LayerError
-from layers.io.importing import DECLARABLE_CRS, ENCODINGS, MAX_UPLOAD_BYTES, UploadError, conform, merge, read_upload
+from layers.model.findings import LayerError, bounded
+from layers.io.importing import DECLARABLE_CRS, ENCODINGS, MAX_UPLOAD_BYTES, UploadError, conform, merge
+from layers.io.upload_worker import read_upload_bounded
 from layers.model.catalogue import DERIVED
 from layers.editing.edit_checks import INPUT_CRS, apply_fixes, geometry_changed, lonlat_to_wgs84, save_checks
 from layers.io.loader import load_layer
@@ -223,7 +224,8 @@ def _import_tab(spec: LayerSpec, work: dict) -> None:
         st.error(f"{upload.name}: {upload.size / 1e6:.1f} MB > {MAX_UPLOAD_BYTES // 2**20} MiB")
         return
     try:
-        result = read_upload(upload.getvalue(), upload.name, crs, encoding)
+        with st.spinner(T["reading"]):  # in a bounded child process: a hostile file cannot stall us
+            result = _read_upload(upload.getvalue(), upload.name, crs, encoding)
     except UploadError as exc:
         st.error(str(exc))
         return
@@ -233,12 +235,19 @@ def _import_tab(spec: LayerSpec, work: dict) -> None:
     st.dataframe(pd.DataFrame([f["properties"] for f in result.collection["features"]]), width="stretch")
     incoming = conform(result.collection, spec)  # CSV/shapefile text typed by the layer's schema
     merged = merge(work["data"], incoming, mode, id_prefix=f"{spec.id}_imported_")
-    findings = validate_layer_data(spec, json.loads(json.dumps(merged)))
+    findings, hidden = bounded(validate_layer_data(spec, json.loads(json.dumps(merged))))
     st.subheader(T["findings"])
-    st.code("\n".join(map(str, findings)) or T["clean"], language=None)
+    listed = "\n".join(map(str, findings)) + (("\n" + T["more_findings"].format(n=hidden)) if hidden else "")
+    st.code(listed or T["clean"], language=None)
     if st.button(T["use"], key=f"use_{spec.id}"):
         work["data"] = merged
         st.rerun()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _read_upload(raw: bytes, name: str, crs: str | None, encoding: str):
+    """Parsed once per file and options, not on every rerun of the page (errors are not kept)."""
+    return read_upload_bounded(raw, name, crs, encoding)
 
 
 def _history_tab(spec: LayerSpec, user: str, work: dict) -> None:

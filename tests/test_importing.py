@@ -70,7 +70,7 @@ def test_bad_uploads_are_explained():
         read_upload(b"a,b\n1,2\n", "t.csv")
     with pytest.raises(UploadError, match="not valid GeoJSON"):
         read_upload(b"{not json", "t.geojson")
-    with pytest.raises(UploadError, match="could not be read"):
+    with pytest.raises(UploadError, match="not a GeoPackage"):
         read_upload(b"{not a gpkg", "t.gpkg")
 
 

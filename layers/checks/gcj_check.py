@@ -7,6 +7,7 @@ back on. If that happens consistently, the data is very likely GCJ-02.
 """
 from __future__ import annotations
 
+import math
 import statistics
 from functools import lru_cache
 from typing import Any, Iterable
@@ -22,12 +23,16 @@ MIN_VERTICES = 20
 SAMPLE = 400
 
 
-def _vertices(coords: Any) -> Iterable[tuple[float, float]]:
-    if coords and isinstance(coords[0], (int, float)):
-        yield coords[0], coords[1]
-    elif isinstance(coords, list):
-        for item in coords:
-            yield from _vertices(item)
+def _vertices(coords: Any, depth: int = 0) -> Iterable[tuple[float, float]]:
+    """Numeric [lon, lat] pairs only: anything malformed is validate's to report, not ours."""
+    if not isinstance(coords, list) or not coords or depth > 6:
+        return
+    if isinstance(coords[0], (int, float)):
+        if len(coords) > 1:
+            yield coords[0], coords[1]
+        return
+    for item in coords:
+        yield from _vertices(item, depth + 1)
 
 
 @lru_cache(maxsize=4)
@@ -37,9 +42,16 @@ def _reference(boundary_wkb: bytes) -> BaseGeometry:
     return to_metric(wkb.loads(boundary_wkb))
 
 
-def boundary_of(districts: dict[str, Any]) -> bytes:
-    """District boundaries as linework (WKB, so the metric copy can be cached)."""
-    return unary_union([shape(f["geometry"]).boundary for f in districts["features"]]).wkb
+def boundary_of(districts: dict[str, Any]) -> bytes | None:
+    """District boundaries as linework (WKB, so the metric copy can be cached); features whose
+    geometry cannot be read are left out (validate reports them), None when none can be read."""
+    lines = []
+    for feature in districts.get("features", []) if isinstance(districts, dict) else []:
+        try:
+            lines.append(shape(feature["geometry"]).boundary)
+        except Exception:  # shapely/numpy raise many types on malformed coordinates
+            continue
+    return unary_union(lines).wkb if lines else None
 
 
 def gcj_shift(data: dict[str, Any], boundary_wkb: bytes) -> tuple[float, float] | None:
@@ -53,7 +65,8 @@ def gcj_shift(data: dict[str, Any], boundary_wkb: bytes) -> tuple[float, float] 
         vertices = [vertices[int(i * step)] for i in range(SAMPLE)]
     before, after = [], []
     for lon, lat in vertices:
-        if not (isinstance(lon, (int, float)) and isinstance(lat, (int, float))):
+        if not (isinstance(lon, (int, float)) and isinstance(lat, (int, float))
+                and math.isfinite(lon) and math.isfinite(lat)):
             continue
         as_is = to_metric(Point(lon, lat)).distance(reference)
         if as_is > NEAR_M:

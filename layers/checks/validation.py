@@ -23,7 +23,9 @@ _PY_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boole
 
 
 def _iter_positions(coords: Any) -> Iterable[tuple[float, float]]:
-    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+    # A list of no lists is a position, whatever it holds: ["119.9", "30.9"] is reported as
+    # "not two numbers" instead of being skipped.
+    if isinstance(coords, (list, tuple)) and coords and not any(isinstance(c, (list, tuple)) for c in coords):
         yield coords[0], coords[1] if len(coords) > 1 else float("nan")
         return
     if isinstance(coords, (list, tuple)):
@@ -69,6 +71,27 @@ def _check_positions(geometry: dict, ctx: dict) -> list[Finding]:
     return out
 
 
+NESTING = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
+
+
+def _nested_as(coords: Any, depth: int) -> bool:
+    """True when `coords` is `depth` levels of non-empty lists around [lon, lat(, z)] numbers."""
+    if depth == 0:
+        return (isinstance(coords, list) and 2 <= len(coords) <= 3
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in coords))
+    return isinstance(coords, list) and bool(coords) and all(_nested_as(c, depth - 1) for c in coords)
+
+
+def _check_nesting(geometry: dict, ctx: dict) -> list[Finding]:
+    gtype = geometry["type"]
+    if _nested_as(geometry.get("coordinates"), NESTING[gtype]):
+        return []
+    shape_word = {0: "[lon, lat]", 1: "a list of [lon, lat]", 2: "a list of lists of [lon, lat]",
+                  3: "a list of lists of lists of [lon, lat]"}[NESTING[gtype]]
+    return [Finding(ERROR, message=f"coordinates are not nested as a {gtype} needs ({shape_word})",
+                    field="geometry", hint="check the brackets of the coordinates, or export the layer again", **ctx)]
+
+
 def _check_rings(geometry: dict, ctx: dict) -> list[Finding]:
     """RFC 7946: a ring's first and last positions are the same (other tools reject open
     rings; shapely would silently close them)."""
@@ -104,10 +127,10 @@ def _check_geometry(feature: dict, spec: LayerSpec, ctx: dict) -> list[Finding]:
                         hint=f"this layer needs a {spec.geometry} geometry", **ctx)]
     gtype = geometry.get("type")
     allowed = GEOMETRY_KINDS[spec.geometry]
-    if gtype not in allowed:
+    if not isinstance(gtype, str) or gtype not in allowed:
         return [Finding(ERROR, message=f"geometry type is {gtype}, expected {' or '.join(sorted(allowed))}",
                         field="geometry", hint=f"layer '{spec.id}' holds {spec.geometry} features only", **ctx)]
-    out = _check_positions(geometry, ctx)
+    out = _check_positions(geometry, ctx) or _check_nesting(geometry, ctx)
     if out or gtype in ("Point", "MultiPoint"):
         return out  # numeric, in-range positions make a valid point: skip the GEOS round trip
     out = _check_rings(geometry, ctx)

@@ -26,8 +26,10 @@ from pyproj import CRS
 
 from layers.model.catalogue import LayerSpec
 from layers.geo.crs import gcj02_to_wgs84, shift_geometry, transformer
+from layers.io import sniff
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_FEATURES = 50_000  # a layer of the plan map has tens to thousands; more is not an edit
 MAX_ARCHIVE_BYTES = 200 * 1024 * 1024  # total uncompressed size of a zipped shapefile
 MAX_ARCHIVE_MEMBERS = 50
 MAX_COMPRESSION_RATIO = 100  # a member that expands more than this is a zip bomb, not a shapefile
@@ -83,7 +85,9 @@ def _hide_paths(text: str, folder: str) -> str:
 def _frame_from_csv(raw: bytes) -> gpd.GeoDataFrame:
     # Every cell as text: numbers are typed later by the layer's schema (conform), so a year
     # stays 2024 and an id like 007 keeps its zeros.
-    table = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    table = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False,
+                        nrows=MAX_FEATURES + 1)
+    _check_count(len(table))
     columns = {c.lower(): c for c in table.columns}
     lon = next((columns[n] for n in LON_NAMES if n in columns), None)
     lat = next((columns[n] for n in LAT_NAMES if n in columns), None)
@@ -148,6 +152,7 @@ def _dbf_encoding(dbf: Path, cpg: Path | None, chosen: str) -> tuple[str, str | 
 
 
 def _read_shapefile(raw: bytes, folder: Path, encoding: str, notes: list[str]) -> gpd.GeoDataFrame:
+    sniff.check_zip(raw)
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile as exc:
@@ -169,11 +174,25 @@ def _read_shapefile(raw: bytes, folder: Path, encoding: str, notes: list[str]) -
         for suffix, member in parts.items():
             if member is not None:
                 _extract(archive, member, folder / f"layer{suffix}")
+    sniff.check_shapefile_part((folder / "layer.shp").read_bytes()[:4])
     encoding, note = _dbf_encoding(folder / "layer.dbf", folder / "layer.cpg" if parts.get(".cpg") else None,
                                    encoding)
     if note:
         notes.append(note)
-    return pyogrio.read_dataframe(folder / "layer.shp", encoding=encoding)
+    return _read_capped(folder / "layer.shp", encoding=encoding)
+
+
+def _read_capped(path: Path, **options: Any) -> gpd.GeoDataFrame:
+    """Read at most MAX_FEATURES (one more tells us the file has too many)."""
+    frame = pyogrio.read_dataframe(path, max_features=MAX_FEATURES + 1, **options)
+    _check_count(len(frame))
+    return frame
+
+
+def _check_count(count: int) -> None:
+    if count > MAX_FEATURES:
+        raise UploadError(f"too large: more than {MAX_FEATURES:,} features (the import limit); "
+                          "split the file or import a part of it")
 
 
 def _geojson_features(raw: bytes) -> tuple[list[dict], str | None]:
@@ -187,6 +206,7 @@ def _geojson_features(raw: bytes) -> tuple[list[dict], str | None]:
     if not isinstance(data, dict) or not isinstance(data.get("features"), list):
         raise UploadError("not a GeoJSON FeatureCollection (no 'features' list)")
     crs = (((data.get("crs") or {}).get("properties") or {}).get("name")) if isinstance(data.get("crs"), dict) else None
+    _check_count(len(data["features"]))
     features = []
     for n, feature in enumerate(data["features"]):
         if not isinstance(feature, dict):
@@ -262,9 +282,18 @@ def _read_frame(raw: bytes, kind: str, filename: str, encoding: str, notes: list
             if kind == "shapefile":
                 return _read_shapefile(raw, folder, encoding, notes)
             path = folder / f"upload.{kind}"
+            if kind == "kml":
+                sniff.check_kml(raw)
+                path.write_bytes(raw)
+                return _named(_read_capped(path))
+            sniff.check_geopackage_header(raw)
             path.write_bytes(raw)
-            frame = pyogrio.read_dataframe(path)
-            return _named(frame) if kind == "kml" else frame
+            tables = sniff.geopackage_feature_tables(path)
+            if len(tables) > 1:
+                notes.append(f"the GeoPackage holds {len(tables)} feature tables; '{tables[0]}' was read")
+            return _read_capped(path, layer=tables[0])
+        except sniff.ContentMismatch as exc:
+            raise UploadError(f"{filename}: {exc}") from exc
         except UploadError:
             raise
         except Exception as exc:  # GDAL/pandas raise many types; report them as one clear error

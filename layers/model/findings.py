@@ -52,3 +52,17 @@ class LayerError(Exception):
 
 class ExportError(ValueError):
     """Bad export request; the message says which argument and what is accepted."""
+
+
+def bounded(findings: list[Finding], per_kind: int = 20, total: int = 200) -> tuple[list[Finding], int]:
+    """The first `per_kind` findings of each kind (same severity and message), at most `total`
+    in all, and how many were left out: an import of 50 000 bad rows names the problem, not
+    50 000 lines."""
+    shown: list[Finding] = []
+    per: dict[tuple[str, str], int] = {}
+    for finding in findings:
+        kind = (finding.severity, finding.message)
+        if per.get(kind, 0) < per_kind and len(shown) < total:
+            shown.append(finding)
+        per[kind] = per.get(kind, 0) + 1
+    return shown, len(findings) - len(shown)
