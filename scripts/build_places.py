@@ -30,7 +30,6 @@ Each located point is checked to lie inside the district its recipe names (the v
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,16 +42,15 @@ from shapely.ops import linemerge, unary_union
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from layers.geo.crs import distance_m, gcj02_to_wgs84, to_metric, to_wgs84  # noqa: E402
+from layers.geo.crs import distance_m, to_metric, to_wgs84  # noqa: E402
 from layers.model.storage import atomic_write_text, dumps_canonical, read_geojson  # noqa: E402
+from scripts.buildlib.adcode import CITE as ADCODE_CITE, Town, read_towns  # noqa: E402,F401
 
 LAYER_FILES = ("industrial_parks.geojson", "ports_logistics.geojson", "airports.geojson")
 INSIDE_TOLERANCE_M = 100.0  # as layers/checks/rules.py: Amap-derived borders
 TOWN_DECIMALS = 5           # a town centre is good to kilometres; 5 decimals (~1 m) hide nothing
 RUNWAY_DECIMALS = 5
 
-ADCODE_CITE = ("Vonng/adcode {paths} @ b755d6e4abca8e0d309728abc9ad4b100dacc685 (NBS 2016 codes, Amap "
-               "centres in GCJ-02, CC BY 4.0), {rows}, GCJ-02 → WGS 84 by layers.crs.gcj02_to_wgs84")
 AEROWAYS_CITE = ("OpenStreetMap via OpenQGIS/OMap-GeoDB oData-aeroways/aeroways_oData.zip "
                  "@ 29eeb63f0c0216899de431156a5493eef0b27eae (data of 2025-02-14, © OpenStreetMap "
                  "contributors, ODbL)")
@@ -156,32 +154,6 @@ POSITION_PREFIX = "position: "
 PLACED_PREFIX = "placement: "
 # Earlier position citations that a new position replaces (the layers' own convention is "point: ").
 REPLACED_PREFIXES = (POSITION_PREFIX, PLACED_PREFIX, "point: ")
-
-
-@dataclass(frozen=True)
-class Town:
-    code: str
-    name: str
-    county: str
-    lon_gcj: float
-    lat_gcj: float
-
-    @property
-    def wgs84(self) -> tuple[float, float]:
-        return gcj02_to_wgs84(self.lon_gcj, self.lat_gcj)
-
-
-def read_towns(adcode_dir: Path, counties: Iterable[str]) -> dict[str, Town]:
-    """Town/street rows (level 'town') with a centre, from Vonng/adcode county CSVs (no header)."""
-    towns: dict[str, Town] = {}
-    for county in sorted(set(counties)):
-        path = adcode_dir / f"{county}.csv"
-        with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.reader(handle):
-                if len(row) < 14 or row[3] != "town" or not row[12] or not row[13]:
-                    continue
-                towns[row[0]] = Town(row[0], row[2], county, float(row[12]), float(row[13]))
-    return towns
 
 
 def read_runways(path: Path, bbox: tuple[float, float, float, float]) -> list[tuple[LineString, str]]:
