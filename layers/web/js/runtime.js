@@ -483,9 +483,17 @@
     document.body.style.margin = '0';
     el.style.height = '100vh';
     el.style.width = '100%';
-    // Keep the centre (a shared link's view) when the frame changes size.
-    window.addEventListener('resize', function () { map.invalidateSize({animate: false}); });
-    map.invalidateSize({animate: false});
+    // Keep the centre (a shared link's view) when the frame changes size. Leaflet's own pan
+    // rounds half the size to whole pixels, so an odd width drifts the centre a pixel per
+    // resize; setting the remembered centre again keeps it exact.
+    function refill() {
+      if (!map._loaded) { return; }  // no view yet: nothing to keep
+      const centre = map.getCenter(), zoom = map.getZoom();
+      map.invalidateSize({animate: false, pan: false});
+      map.setView(centre, zoom, {animate: false});
+    }
+    window.addEventListener('resize', refill);
+    refill();
   }
   function sync(map, state) {
     view.map = map;
