@@ -98,13 +98,29 @@ def test_amap_basemap_shifts_layers_and_tianditu_needs_a_key():
 
 def test_the_map_attributes_openstreetmap_data_in_the_page_language():
     from layers import i18n
-    from layers.web.webmap import RUNTIME_SOURCE
+    from layers.web.webmap import RUNTIME_PARTS
 
     for lang in i18n.LANGS:  # the runtime puts the configuration's words on the attribution line
         words = i18n.page("map", lang)
         assert "OpenStreetMap" in words["attribution"] and "ODbL" in words["attribution"]
     assert "Amap" in i18n.page("map", "en")["attribution"] and "高德" not in i18n.page("map", "en")["attribution"]
-    assert "addAttribution(words.attribution)" in RUNTIME_SOURCE.read_text(encoding="utf-8")
+    assert any("addAttribution(words.attribution)" in part.read_text(encoding="utf-8") for part in RUNTIME_PARTS)
+
+
+def test_the_runtime_is_small_parts_all_in_the_one_bundle():
+    # Each part of the browser runtime has one concern and stays readable; a part added to
+    # map/ but left out of the bundle would be dead code in the browser.
+    from layers import settings
+    from layers.web import assets
+    from layers.web.webmap import RUNTIME_PARTS, RUNTIME_SOURCE, map_bundle_url
+
+    parts = sorted((settings.JS_DIR / "map").glob("*.js"))
+    assert sorted(RUNTIME_PARTS) == parts and len(parts) >= 6
+    for source in (*RUNTIME_PARTS, RUNTIME_SOURCE):
+        assert len(source.read_text(encoding="utf-8").splitlines()) <= 250, source.name
+    bundle = (assets.HZ_DIR / map_bundle_url().rsplit("/", 1)[1]).read_text(encoding="utf-8")
+    positions = [bundle.index(f"// {source.name}\n") for source in (*RUNTIME_PARTS, RUNTIME_SOURCE)]
+    assert positions == sorted(positions)  # in the order the parts need each other
 
 
 def test_maps_given_a_link_name_carry_it_to_the_runtime():

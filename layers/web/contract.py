@@ -1,5 +1,5 @@
 """The browser contract, in one place: what Python publishes and what the map runtime
-(layers/web/js/runtime.js, dense_points.js) and the layer panel (pages/components) read.
+(layers/web/js/runtime.js with its parts in js/map/, dense_points.js) and the layer panel (pages/components) read.
 
 Python builds these shapes (mapconfig.map_config, webmap.layer_config, webmap.state_group);
 the runtime never re-derives styles or legend entries (layers/model/styles.py resolves them).

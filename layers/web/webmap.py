@@ -29,6 +29,10 @@ HUZHOU_CENTER = [30.78, 119.86]
 HUZHOU_ZOOM = 9
 LABEL_PANE = "hz-labels"
 RUNTIME_SOURCE = settings.JS_DIR / "runtime.js"
+# The runtime's parts, in the order they need each other (each reads what it uses from
+# window.hzm when it loads; runtime.js, last, ties them together).
+RUNTIME_PARTS = tuple(settings.JS_DIR / "map" / f"{name}.js" for name in
+                      ("state", "popup", "labels", "gcj", "layer", "badges", "viewlink", "legend", "measure"))
 DENSE_POINTS_SOURCE = settings.JS_DIR / "dense_points.js"
 SHARED_SOURCE = settings.JS_DIR / "shared.js"
 
@@ -183,10 +187,10 @@ def layer_config(spec: LayerSpec, url: str | None, lang: str, gcj: bool = False,
 
 
 def map_bundle_url() -> str:
-    """Leaflet (from node_modules/, installed by npm ci), shared.js, runtime.js and
-    dense_points.js as one file: streamlit-folium loads a map's scripts one after another, so
-    each file was a round trip before the first map."""
-    return publish_bundle("map", [LEAFLET_SOURCE, SHARED_SOURCE, RUNTIME_SOURCE, DENSE_POINTS_SOURCE])
+    """Leaflet (from node_modules/, installed by npm ci), shared.js, the runtime (map/*.js and
+    runtime.js) and dense_points.js as one file: streamlit-folium loads a map's scripts one
+    after another, so each file was a round trip before the first map."""
+    return publish_bundle("map", [LEAFLET_SOURCE, SHARED_SOURCE, *RUNTIME_PARTS, RUNTIME_SOURCE, DENSE_POINTS_SOURCE])
 
 
 def shared_url() -> str:
