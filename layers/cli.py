@@ -239,6 +239,19 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from layers.web.site import SiteError, publish_site
+
+    try:
+        report = publish_site(Path(args.out))
+    except SiteError as exc:
+        print(f"publish: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {report.folder}: {report.layers} layers, {report.files} files, {report.total_bytes / 1e6:.1f} MB "
+          "(plus .gz/.br copies); serve it as static files, e.g. with deploy/nginx-site.conf")
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     for spec in load_catalogue().layers:
         print(f"{spec.id:20} {spec.group:14} {spec.geometry:10} {spec.file}  {spec.title_zh} / {spec.title_en}")
@@ -333,6 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build_overlays)
     p = sub.add_parser("hash-password", help="print a password hash for .streamlit/secrets.toml [editors]")
     p.set_defaults(func=cmd_hash_password)
+    p = sub.add_parser("publish", help="write the map as a static web site (no Python at view time)")
+    p.add_argument("out", help="folder to write (new, empty, or one an earlier publish wrote)")
+    p.set_defaults(func=cmd_publish)
     p = sub.add_parser("list", help="list catalogue layers")
     p.set_defaults(func=cmd_list)
     return parser

@@ -11,6 +11,7 @@ from layers.io.exporting import geojson_bytes, geopackage_bytes, kml_bytes, shap
 from layers.printing.exports import BASE_PAGE, export_pdf, export_png, pdf_pages
 from layers.printing.fonts import MissingFontError
 from layers.web.session import file_version
+from layers.web.site import SiteError, site_zip
 from layers.printing.printmap import HUZHOU_BBOX, ORIENTATIONS, SLIDE_SIZES, ExportError, ExportRequest, page_size
 from pages import session_keys as keys
 from pages.boundary import guarded
@@ -81,6 +82,7 @@ def _page() -> None:
         st.download_button(tr["download"], png, file_name="huzhou-map.png", mime="image/png")
 
     _pdf_handout(request)
+    _static_site()
 
     if chosen:
         st.subheader(tr["data"])
@@ -94,6 +96,31 @@ def _page() -> None:
         c2.download_button(tr["gpkg"], gpkg, file_name="huzhou-layers.gpkg", mime="application/geopackage+sqlite3")
         c3.download_button("Shapefile (zip)", shp, file_name="huzhou-layers-shp.zip", mime="application/zip")
         c4.download_button("KML", kml, file_name="huzhou-layers.kml", mime="application/vnd.google-earth.kml+xml")
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _site_zip(versions: tuple) -> bytes:
+    """The published static map as a zip; versions makes edits on disk invalidate the cache."""
+    return site_zip(catalogue)
+
+
+def _static_site() -> None:
+    """The static web map (python -m layers publish) for signed-in editors: building it reads
+    every layer, so it is not offered to every viewer."""
+    st.subheader(tr["site"])
+    if not st.session_state.get(keys.EDITOR):
+        st.caption(tr["site_editors_only"])
+        return
+    st.caption(tr["site_hint"])
+    if st.button(tr["site_build"]):
+        try:
+            with st.spinner(tr["rendering"]):
+                st.session_state[keys.SITE_ZIP] = _site_zip(tuple(file_version(s) for s in catalogue.layers))
+        except SiteError as exc:
+            st.error(str(exc))
+    archive = st.session_state.get(keys.SITE_ZIP)
+    if archive:
+        st.download_button(tr["site_download"], archive, file_name="huzhou-map-site.zip", mime="application/zip")
 
 
 def _pdf_handout(request) -> None:

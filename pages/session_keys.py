@@ -23,6 +23,7 @@ FOCUS_TOKEN = "hz_focus_token"  # increases per new choice: the map flies once p
 # Export page only
 PNG = "hz_png"              # the last rendered PNG (bytes), offered for download
 PDF = "hz_pdf"              # the last rendered PDF handout (bytes), offered for download
+SITE_ZIP = "hz_site_zip"    # the last static-site zip built for a signed-in editor
 
 # Compare page only
 COMPARE_URL = "hz_compare"  # layers.urlstate.CompareState: from the opening link, then the chosen plans

@@ -23,7 +23,7 @@ def test_every_string_is_used():
 
     repo = Path(__file__).resolve().parent.parent
     files = [repo / "app.py", *(repo / "pages").glob("*.py"), *(repo / "layers").rglob("*.py"),
-             *(repo / "layers" / "web" / "js").glob("*.js")]
+             *(repo / "layers" / "web" / "js").rglob("*.js")]
     source = "\n".join(f.read_text(encoding="utf-8") for f in files if f.name != "i18n.py")
     dynamic = {f"basemap_{b}" for b in BASEMAPS} | {f"lang_{code}" for code in i18n.LANGS} | {
         f"plan_{p}" for p in load_catalogue().plans()} | {

@@ -94,8 +94,12 @@ def publish_script(source: Path) -> str:
 def publish_bundle(stem: str, sources: list[Path]) -> str:
     """Several browser scripts, in order, as one published file: the map frame loads its
     scripts one after another, so each extra file added a round trip before the first map."""
-    parts = [f"// {source.name}\n".encode() + source.read_bytes().rstrip() + b"\n;\n" for source in sources]
-    return publish_hashed(stem, ".js", b"".join(parts))
+    return publish_hashed(stem, ".js", bundle_bytes(sources))
+
+
+def bundle_bytes(sources: list[Path]) -> bytes:
+    """The scripts concatenated in order, each named in a comment (the static site uses it too)."""
+    return b"".join(f"// {source.name}\n".encode() + source.read_bytes().rstrip() + b"\n;\n" for source in sources)
 
 
 def publish_layer_data(layer_id: str, digest: str, data: dict[str, Any]) -> str:

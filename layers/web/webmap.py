@@ -35,6 +35,7 @@ RUNTIME_PARTS = tuple(settings.JS_DIR / "map" / f"{name}.js" for name in
                       ("state", "popup", "labels", "gcj", "layer", "badges", "viewlink", "legend", "measure"))
 DENSE_POINTS_SOURCE = settings.JS_DIR / "dense_points.js"
 SHARED_SOURCE = settings.JS_DIR / "shared.js"
+MAP_BUNDLE = [LEAFLET_SOURCE, SHARED_SOURCE, *RUNTIME_PARTS, RUNTIME_SOURCE, DENSE_POINTS_SOURCE]
 
 CANVAS_FROM = 2000  # features; above this a layer draws on one canvas instead of SVG elements
 PREFETCH_UP_TO = 5000  # features; smaller layers are fetched while the browser is idle, so switching them on is instant
@@ -190,7 +191,7 @@ def map_bundle_url() -> str:
     """Leaflet (from node_modules/, installed by npm ci), shared.js, the runtime (map/*.js and
     runtime.js) and dense_points.js as one file: streamlit-folium loads a map's scripts one
     after another, so each file was a round trip before the first map."""
-    return publish_bundle("map", [LEAFLET_SOURCE, SHARED_SOURCE, *RUNTIME_PARTS, RUNTIME_SOURCE, DENSE_POINTS_SOURCE])
+    return publish_bundle("map", MAP_BUNDLE)
 
 
 def shared_url() -> str:

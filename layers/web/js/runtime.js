@@ -104,6 +104,7 @@
     if (!view.filled) { watchLabels(map); }
     fillFrame(map);
     watchTiles(map);
+    view.onView = typeof state.on_view === 'function' ? state.on_view : null;
     watchView(map, state.channel);
     writeView(state.channel);  // a rerun may have rewritten the address bar: put the view back
     if (state.link) { view.linkName = state.link; linkViews(map, state.link); }

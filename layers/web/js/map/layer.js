@@ -29,7 +29,7 @@
       },
       onEachFeature: function (f, l) {
         l.bindTooltip(function () { return table(f.properties, cfg, cfg.tooltip); }, {sticky: true});
-        l.bindPopup(function () { return table(f.properties, cfg, cfg.popup); }, {maxWidth: 360});
+        l.bindPopup(function () { return table(f.properties, cfg, cfg.popup); }, {maxWidth: 360, maxHeight: 360});
         l.hzId = f.properties.id;
       },
     };

@@ -36,6 +36,7 @@
   function writeView(channel) {
     const v = view.reported;
     if (!v) { return; }
+    if (view.onView) { view.onView(v); return; }  // the static site keeps its link itself (#hash)
     try {
       window.sessionStorage.setItem('hz-view:' + channel, JSON.stringify(v));
       const top = window.parent;
