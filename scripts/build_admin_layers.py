@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from layers.geo.crs import area_km2, gcj02_to_wgs84, shift_geometry  # noqa: E402
 from layers.settings import GEODATA_DIR  # noqa: E402
-from layers.model.storage import atomic_write_text, dumps_canonical  # noqa: E402
+from layers.model.storage import dumps_canonical  # noqa: E402
+from scripts.buildlib.output import write_layers  # noqa: E402
 
 PLAN_2024 = "湖政办发〔2024〕28号《湖州市打造虹桥国际开放枢纽金西翼行动计划（2024—2030年）》"
 ROLE_CLAUSE = f"{PLAN_2024} 二（一）3“五区”"
@@ -158,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         changed.append(name)
         if not args.check:
-            atomic_write_text(path, text)
+            write_layers(args.out_dir, {name: text})
     verb = "would change" if args.check else "rewrote"
     print(f"{verb}: {', '.join(changed)}" if changed else "up to date")
     return 1 if (args.check and changed) else 0

@@ -33,7 +33,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pyogrio
 from shapely.geometry import LineString, Point, shape
@@ -43,8 +43,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from layers.geo.crs import distance_m, to_metric, to_wgs84  # noqa: E402
-from layers.model.storage import atomic_write_text, dumps_canonical, read_geojson  # noqa: E402
+from layers.model.storage import dumps_canonical, read_geojson  # noqa: E402
 from scripts.buildlib.adcode import CITE as ADCODE_CITE, Town, read_towns  # noqa: E402,F401
+from scripts.buildlib.output import add_target_args, target_folder, write_layers  # noqa: E402
 
 LAYER_FILES = ("industrial_parks.geojson", "ports_logistics.geojson", "airports.geojson")
 INSIDE_TOLERANCE_M = 100.0  # as layers/checks/rules.py: Amap-derived borders
@@ -301,20 +302,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--adcode", type=Path, required=True, help="Vonng/adcode data/adcode directory")
     parser.add_argument("--aeroways", type=Path, required=True, help="OMap-GeoDB aeroways zip or shapefile")
     parser.add_argument("--geodata", type=Path, default=REPO / "geodata")
-    target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--out", type=Path, help="write the three files into this directory")
-    target.add_argument("--write", action="store_true", help="replace the files in --geodata")
+    add_target_args(parser, "the three files")
     args = parser.parse_args(argv)
 
     counties = {c[:6] for r in RECIPES.values() if isinstance(r, TownRecipe) for c in r.codes}
     counties |= {c[:6] for c in RUNWAY_TOWN.values()}
     towns = read_towns(args.adcode, counties)
     runways = read_runways(args.aeroways, (119.2, 30.35, 120.6, 31.2))
-    texts = build(args.geodata, towns, runways)
-    dest = args.geodata if args.write else args.out
-    for name, text in texts.items():
-        atomic_write_text(dest / name, text)
-        print(f"wrote {dest / name}")
+    for path in write_layers(target_folder(args), build(args.geodata, towns, runways)):
+        print(f"wrote {path}")
     return 0
 
 

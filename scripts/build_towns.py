@@ -19,8 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from layers.model.storage import atomic_write_text, dumps_canonical  # noqa: E402
+from layers.model.storage import dumps_canonical  # noqa: E402
 from scripts.buildlib.adcode import CITE, read_towns, towns_without_centre  # noqa: E402
+from scripts.buildlib.output import write_layers  # noqa: E402
 
 COUNTIES = {"330502": "吴兴区", "330503": "南浔区", "330521": "德清县", "330522": "长兴县", "330523": "安吉县"}
 KINDS = (("街道", "street", "Subdistrict"), ("镇", "town", "Town"), ("乡", "township", "Township"))
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--adcode", type=Path, required=True, help="data/adcode/ of a Vonng/adcode checkout")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    atomic_write_text(args.out, build(args.adcode))
+    write_layers(args.out.parent, {args.out.name: build(args.adcode)})
     missing = towns_without_centre(args.adcode, COUNTIES)
     print(f"wrote {args.out}; left out (no centre in the source): {', '.join(missing) or 'none'}")
     return 0

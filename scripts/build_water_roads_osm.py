@@ -41,7 +41,9 @@ from shapely.ops import linemerge, unary_union
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from layers.model.storage import atomic_write_text, dumps_canonical, read_geojson  # noqa: E402
+from layers.model.storage import read_geojson  # noqa: E402
+from scripts.buildlib.output import add_target_args, target_folder, write_layers  # noqa: E402
+from scripts.buildlib.provenance import cite, missing_keys  # noqa: E402
 
 GEODATA = REPO / "geodata"
 HUZHOU_BBOX = (119.23, 30.37, 120.49, 31.18)  # lon/lat of Huzhou's five districts
@@ -181,11 +183,6 @@ class Report:
         return "\n".join(out)
 
 
-def cite(provenance: dict[str, str]) -> str:
-    text = f"{provenance['repository']} {provenance['path']} @ {provenance['commit']}"
-    return f"{text} ({provenance['note']})" if provenance.get("note") else text
-
-
 def build(collection: dict[str, Any], rules: dict[str, Match], ways: list[Way],
           provenance: dict[str, str], clip: tuple[float, float, float, float]) -> tuple[dict[str, Any], Report]:
     """A new FeatureCollection with matched features given their OSM course; the input is not changed."""
@@ -229,24 +226,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--provenance", type=Path, required=True,
                     help='JSON {"repository", "path", "commit", "note"} naming where --ways comes from')
     ap.add_argument("--geodata", type=Path, default=GEODATA, help="layers folder to read (default: geodata/)")
-    target = ap.add_mutually_exclusive_group(required=True)
-    target.add_argument("--out", type=Path, help="write the two files into this folder")
-    target.add_argument("--write", action="store_true", help="replace the two files in --geodata")
+    add_target_args(ap, "the two files")
     args = ap.parse_args(argv)
 
     provenance = json.loads(args.provenance.read_text(encoding="utf-8"))
-    missing = [k for k in ("repository", "path", "commit") if not provenance.get(k)]
+    missing = missing_keys(provenance)
     if missing:
         ap.error(f"--provenance lacks {', '.join(missing)}: every matched feature's source must name them")
     clip = clip_box()
     ways = read_ways(args.ways, clip)
-    folder = args.geodata if args.write else args.out
+    built = {}
     for filename, rules in MATCHES.items():
-        collection = read_geojson(args.geodata / filename)
-        new, report = build(collection, rules, ways, provenance, clip)
-        atomic_write_text(folder / filename, dumps_canonical(new))
+        built[filename], report = build(read_geojson(args.geodata / filename), rules, ways, provenance, clip)
         print(f"{filename}:\n{report.text()}")
-    print(f"wrote {', '.join(str(folder / f) for f in MATCHES)}")
+    print("wrote " + ", ".join(str(p) for p in write_layers(target_folder(args), built)))
     return 0
 
 

@@ -8,11 +8,14 @@ import json
 import pytest
 from shapely.geometry import Point, shape
 
+from layers.geo.crs import to_metric
 from layers.model.storage import canonical_feature, dumps_canonical
 
 from conftest import load_script
 
 bro = load_script("scripts/build_rail_osm.py", "build_rail_osm")
+from scripts.buildlib import adcode  # noqa: E402  (importable once the script has put the repo on the path)
+from scripts.rail_osm import LINE_TOL_M  # noqa: E402
 
 # A wiggly east–west track through two made-up districts inside Huzhou's box.
 TRACK = [[round(120.0 + 0.02 * i, 6), round(30.85 + (0.0008 if i % 2 else 0.0), 6)] for i in range(21)]
@@ -118,7 +121,7 @@ def test_matched_line_gets_the_source_vertices(inputs):
 
 def test_stations_are_located_on_osm_nodes_within_150_m_of_their_line(inputs):
     new_lines, new_stations, _report = _build(inputs)
-    line_m = bro.to_metric(shape(_by_id(new_lines)["rail_demo"]["geometry"]))
+    line_m = to_metric(shape(_by_id(new_lines)["rail_demo"]["geometry"]))
     stations = _by_id(new_stations)
     assert stations["stn_jia"]["geometry"]["coordinates"] == [120.0004, 30.8503]
     # 乙 had no position: the train node between 甲 and 丙, inside 南浔区 (not the subway node,
@@ -127,7 +130,7 @@ def test_stations_are_located_on_osm_nodes_within_150_m_of_their_line(inputs):
     assert "identified by position on 示例线 between 甲 and 丙, inside 南浔区" in stations["stn_yi"]["properties"]["accuracy"]
     assert "example/stations st.geojson" in stations["stn_yi"]["properties"]["source"]
     for sid in ("stn_jia", "stn_yi", "stn_bing"):
-        assert line_m.distance(bro.to_metric(shape(stations[sid]["geometry"]))) <= bro.LINE_TOL_M
+        assert line_m.distance(to_metric(shape(stations[sid]["geometry"]))) <= LINE_TOL_M
 
 
 def test_unmatched_features_are_left_as_they_were(inputs):
@@ -226,17 +229,17 @@ def test_towns_are_read_from_adcode_csv_and_converted_to_wgs84(tmp_path):
         "330503000000,330500000000,南浔区,county,3,330503,,0572,,f,f,f,120.418513,30.849689,,浙江省,湖州市,南浔区,,\n"
         "330503100000,330503000000,南浔镇,town,4,330503,,0572,,f,f,f,120.424891,30.867416,,浙江省,湖州市,南浔区,南浔镇,\n"
         "330503199000,330503000000,无坐标镇,town,4,330503,,0572,,f,f,f,,,,浙江省,湖州市,南浔区,,\n", encoding="utf-8")
-    towns = bro.read_towns(tmp_path, ["330503100000", "330503199000", "999999000000"])
+    towns = adcode.read_units(tmp_path, ["330503100000", "330503199000", "999999000000"])
     assert set(towns) == {"330503100000"}
     lon, lat = gcj02_to_wgs84(120.424891, 30.867416)
     assert (towns["330503100000"].lon, towns["330503100000"].lat) == (round(lon, 6), round(lat, 6))
     assert towns["330503100000"].name == "南浔镇"
-    assert bro.read_towns(None, ["330503100000"]) == {}
+    assert adcode.read_units(None, ["330503100000"]) == {}
 
 
 PLANNED = {
     "rail_plan": bro.PlannedRecipe((bro.Waypoint("town", "330503100000", "镇甲"),
-                                    bro.Waypoint("osm_node", "120.25,30.87", "点乙"),
+                                    bro.Waypoint("node", "120.25,30.87", "点乙"),
                                     bro.Waypoint("station", "丁", "丁")), note="a note"),
 }
 
@@ -248,7 +251,7 @@ def _planned_build(inputs, planned, towns, unlocated=None):
 
 
 def test_planned_line_is_drawn_through_its_sourced_points_and_labelled(inputs):
-    towns = {"330503100000": bro.Town("330503100000", "南浔镇", 120.1, 30.72)}
+    towns = {"330503100000": adcode.Unit("330503100000", "南浔镇", 120.1, 30.72)}
     lines = copy.deepcopy(inputs[0])
     _by_id(lines)["rail_plan"]["properties"]["stations"] = ["镇甲", "点乙", "无源站", "丁"]
     new_lines, _s, report = _planned_build((lines, *inputs[1:]), PLANNED, towns)
@@ -272,9 +275,9 @@ def test_planned_line_with_an_unsourced_point_is_left_alone(inputs):
     no_town, _s, report = _planned_build(inputs, PLANNED, towns={})
     assert canonical_feature(_by_id(no_town)["rail_plan"]) == canonical_feature(_by_id(lines)["rail_plan"])
     assert report.planned["rail_plan"] == "left as it was: no position for 镇甲"
-    towns = {"330503100000": bro.Town("330503100000", "南浔镇", 120.1, 30.72)}
+    towns = {"330503100000": adcode.Unit("330503100000", "南浔镇", 120.1, 30.72)}
     invented = {"rail_plan": bro.PlannedRecipe((bro.Waypoint("town", "330503100000", "镇甲"),
-                                                bro.Waypoint("osm_node", "120.26,30.88", "点乙")))}
+                                                bro.Waypoint("node", "120.26,30.88", "点乙")))}
     no_node, _s, report = _planned_build(inputs, invented, towns)  # no OSM node there: not drawn
     assert canonical_feature(_by_id(no_node)["rail_plan"]) == canonical_feature(_by_id(lines)["rail_plan"])
 

@@ -79,3 +79,21 @@ def test_the_checker_sees_a_wrong_direction(tmp_path):
     bad.write_text("def f():\n    from layers.web.webmap import build_map\n", encoding="utf-8")
     found = _imports(bad, set(_modules()))
     assert found and _package(found[0][0]) == "web" and LEVELS["web"] > LEVELS["model"]
+
+
+SCRIPTS = PACKAGE.parent / "scripts"
+SCRIPT_MAX_LINES = 330  # "no script over ~300 lines": a build script is its source's rules, not a library
+
+
+def test_build_scripts_are_short_and_write_through_the_one_library():
+    """Every script stays small; the build scripts write our layers only through
+    scripts/buildlib/output.py (canonical, atomic, --out or --write), never on their own."""
+    too_long = {str(p.relative_to(SCRIPTS)): n for p in sorted(SCRIPTS.rglob("*.py"))
+                if (n := len(p.read_text(encoding="utf-8").splitlines())) > SCRIPT_MAX_LINES}
+    assert too_long == {}
+    builders = sorted(SCRIPTS.glob("build_*.py"))
+    assert len(builders) >= 5
+    own_writers = [p.name for p in builders if "atomic_write_text(" in p.read_text(encoding="utf-8")]
+    assert own_writers == []
+    on_library = [p.name for p in builders if "scripts.buildlib" in p.read_text(encoding="utf-8")]
+    assert {"build_rail_osm.py", "build_places.py", "build_water_roads_osm.py", "build_towns.py"} <= set(on_library)

@@ -48,3 +48,36 @@ def towns_without_centre(adcode_dir: Path, counties: Iterable[str]) -> list[str]
             out += [row[2] for row in csv.reader(handle) if len(row) >= 14 and row[3] == "town"
                     and not (row[12] and row[13])]
     return out
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One admin unit (town, street or county) picked by its 12-digit code, at its centre in WGS 84."""
+    code: str
+    name: str
+    lon: float
+    lat: float
+
+
+def read_units(adcode_dir: Path | None, codes: Iterable[str]) -> dict[str, Unit]:
+    """Units by 12-digit code from `<6-digit county>.csv` (a county's own row sits in its file
+    too), converted to WGS 84. Units without a centre, or files not given, are left out."""
+    out: dict[str, Unit] = {}
+    if adcode_dir is None:
+        return out
+    for code in sorted(set(codes)):
+        path = adcode_dir / f"{code[:6]}.csv"
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle):
+                if row and row[0] == code and len(row) > 13 and row[12] and row[13]:
+                    lon, lat = gcj02_to_wgs84(float(row[12]), float(row[13]))
+                    out[code] = Unit(code, row[2], round(lon, 6), round(lat, 6))
+    return out
+
+
+def cite_unit(unit: Unit, repository: str = "Vonng/adcode", commit: str = COMMIT) -> str:
+    """Where one unit's centre comes from, for a feature's `source`."""
+    return (f"{unit.name}: {repository} data/adcode/{unit.code[:6]}.csv @ {commit} row {unit.code} "
+            "(Amap centre, GCJ-02 converted to WGS 84; CC BY 4.0)")
